@@ -1,0 +1,296 @@
+//! Trace ingestion: finds every SIP message in whatever a user pasted (raw SIP, PBX logs, capture
+//! tool exports, chat pastes) and says where each came from. Owns format detection, prefix
+//! stripping, framing and line bookkeeping; it does not interpret headers beyond framing.
+//!
+//! Invariant: [`ingest`] never fails and never panics. It returns the messages it found, one-line
+//! partial evidence, the formats it recognised, and problems with their input line numbers.
+//! Lines that are not part of a message are context: they are never reported as messages, and
+//! the ones that look like SIP but cannot be read become problems.
+
+use std::borrow::Cow;
+
+mod raw;
+
+/// A source format sipdiag recognises. `id()` is part of the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// Plain SIP messages (CRLF or LF), back to back.
+    RawSip,
+    /// Asterisk `pjsip set logger` (with or without /var/log/asterisk/full prefixes).
+    AsteriskPjsip,
+    /// Asterisk chan_sip `sip set debug`.
+    AsteriskChanSip,
+    /// FreeSWITCH sofia siptrace / drachtio (sofia-sip) logs.
+    Sofia,
+    /// ngrep / sipgrep `-W byline`.
+    Ngrep,
+    /// sngrep text export.
+    Sngrep,
+    /// Cisco IOS/CUBE `debug ccsip messages`.
+    CiscoCcsip,
+    /// AudioCodes syslog with `#012`/`#015` escapes.
+    AudioCodes,
+    /// pjsua / pjsip library logs (`--end msg--`).
+    Pjsua,
+    /// tcpdump -A output.
+    Tcpdump,
+    /// Logs of other SIP stacks (belle-sip, sipsorcery, JsSIP, SIP.js, baresip, …) carrying whole messages.
+    AppLog,
+    /// A pcap or pcapng capture.
+    Pcap,
+    /// One-line log entries that mention a SIP response or failure (partial evidence only).
+    LogLine,
+}
+
+impl Format {
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::RawSip => "raw",
+            Format::AsteriskPjsip => "asterisk-pjsip",
+            Format::AsteriskChanSip => "asterisk-chansip",
+            Format::Sofia => "freeswitch-sofia",
+            Format::Ngrep => "ngrep",
+            Format::Sngrep => "sngrep",
+            Format::CiscoCcsip => "cisco-ccsip",
+            Format::AudioCodes => "audiocodes-syslog",
+            Format::Pjsua => "pjsua",
+            Format::Tcpdump => "tcpdump",
+            Format::AppLog => "app-log",
+            Format::Pcap => "pcap",
+            Format::LogLine => "log-line",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::RawSip => "raw SIP",
+            Format::AsteriskPjsip => "Asterisk pjsip logger",
+            Format::AsteriskChanSip => "Asterisk chan_sip debug",
+            Format::Sofia => "FreeSWITCH / sofia-sip trace",
+            Format::Ngrep => "ngrep / sipgrep",
+            Format::Sngrep => "sngrep export",
+            Format::CiscoCcsip => "Cisco debug ccsip messages",
+            Format::AudioCodes => "AudioCodes syslog",
+            Format::Pjsua => "pjsua log",
+            Format::Tcpdump => "tcpdump -A",
+            Format::AppLog => "SIP stack log",
+            Format::Pcap => "packet capture",
+            Format::LogLine => "log lines",
+        }
+    }
+}
+
+/// Transport a message travelled on, when the trace says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    Udp,
+    Tcp,
+    Tls,
+    Ws,
+    Wss,
+    Sctp,
+}
+
+impl Transport {
+    pub fn parse(s: &str) -> Option<Transport> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "udp" => Transport::Udp,
+            "tcp" => Transport::Tcp,
+            "tls" => Transport::Tls,
+            "ws" => Transport::Ws,
+            "wss" => Transport::Wss,
+            "sctp" => Transport::Sctp,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+            Transport::Tls => "TLS",
+            Transport::Ws => "WS",
+            Transport::Wss => "WSS",
+            Transport::Sctp => "SCTP",
+        }
+    }
+}
+
+/// A network endpoint as the trace wrote it. `host` may be masked (`XX.XX.XX.XX`) or a name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint<'a> {
+    pub host: Cow<'a, str>,
+    pub port: Option<u16>,
+}
+
+impl std::fmt::Display for Endpoint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bracket = self.host.contains(':') && !self.host.starts_with('[');
+        match (bracket, self.port) {
+            (true, Some(p)) => write!(f, "[{}]:{}", self.host, p),
+            (false, Some(p)) => write!(f, "{}:{}", self.host, p),
+            (_, None) => write!(f, "{}", self.host),
+        }
+    }
+}
+
+impl<'a> Endpoint<'a> {
+    /// Reads `ip:port`, `[v6]:port`, `udp/ip:port`, `UDP:ip:port` forms.
+    pub fn parse(s: &'a str) -> Option<Endpoint<'a>> {
+        let s = s.trim().trim_end_matches([',', ':', ')', ']']).trim_start_matches('(');
+        let s = match s.split_once('/') {
+            Some((t, r)) if Transport::parse(t).is_some() => r,
+            _ => s,
+        };
+        let s = match s.split_once(':') {
+            Some((t, r)) if Transport::parse(t).is_some() => r,
+            _ => s,
+        };
+        let (host, port) = crate::sip::uri::split_host_port(s);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() {
+            return None;
+        }
+        Some(Endpoint { host: Cow::Borrowed(host), port })
+    }
+}
+
+/// A point in time. With a date, microseconds since the Unix epoch (UTC as written: logs carry
+/// no zone); without one, microseconds since midnight. Compare only within one trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    pub micros: i64,
+    pub has_date: bool,
+}
+
+/// Whether the logging host sent or received the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Sent,
+    Received,
+}
+
+/// One message occurrence found in the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item<'a> {
+    /// The message as it was on the wire, prefixes and escapes removed. Borrowed when the input
+    /// holds it verbatim.
+    pub text: Cow<'a, str>,
+    pub format: Format,
+    /// 1-based input line of the message's start line.
+    pub first_line: u32,
+    /// When the message's lines are not consecutive input lines (rejoined wraps, interleaved
+    /// log lines): input line of each message line.
+    pub line_map: Option<Box<[u32]>>,
+    pub time: Option<Timestamp>,
+    /// The timestamp as written in the input.
+    pub time_text: Option<&'a str>,
+    pub src: Option<Endpoint<'a>>,
+    pub dst: Option<Endpoint<'a>>,
+    pub transport: Option<Transport>,
+    pub direction: Option<Direction>,
+}
+
+impl Item<'_> {
+    /// The 1-based input line of 0-based message line `msg_line`.
+    pub fn input_line(&self, msg_line: u32) -> u32 {
+        match &self.line_map {
+            Some(map) => map.get(msg_line as usize).copied().or_else(|| map.last().copied()).unwrap_or(self.first_line),
+            None => self.first_line.saturating_add(msg_line),
+        }
+    }
+}
+
+/// A log line that names a SIP outcome without carrying the message (e.g.
+/// `Registration for 'x' failed: 403 Forbidden`). Evidence, marked partial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial<'a> {
+    pub line: u32,
+    pub text: &'a str,
+    pub status: Option<u16>,
+    pub method: Option<&'a str>,
+    pub time: Option<Timestamp>,
+}
+
+/// What went wrong while reading the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProblemKind {
+    /// A line looks like a SIP start line but the message around it could not be read.
+    UnreadableMessage,
+    /// A message that ends before its headers do (cut off by the log or the paste).
+    Truncated,
+    /// Lines hard-wrapped by a chat or mail tool that could not be rejoined for sure.
+    AmbiguousWrap,
+    /// Binary or non-text input.
+    Binary,
+    /// Input holds no SIP at all.
+    NoSip,
+    /// Addresses masked by the user (XX.XX.XX.XX): kept as written.
+    MaskedAddress,
+    /// A capture file that could not be read (bad header, truncated packet, …).
+    BadCapture,
+    /// Encrypted SIP (TLS) in a capture: it cannot be read.
+    EncryptedSip,
+}
+
+impl ProblemKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            ProblemKind::UnreadableMessage => "unreadable_message",
+            ProblemKind::Truncated => "truncated",
+            ProblemKind::AmbiguousWrap => "ambiguous_wrap",
+            ProblemKind::Binary => "binary",
+            ProblemKind::NoSip => "no_sip",
+            ProblemKind::MaskedAddress => "masked_address",
+            ProblemKind::BadCapture => "bad_capture",
+            ProblemKind::EncryptedSip => "encrypted_sip",
+        }
+    }
+    pub fn description(self) -> &'static str {
+        match self {
+            ProblemKind::UnreadableMessage => "looks like SIP but could not be read",
+            ProblemKind::Truncated => "message is cut off",
+            ProblemKind::AmbiguousWrap => "lines look hard-wrapped and could not be rejoined for sure",
+            ProblemKind::Binary => "binary data, not text",
+            ProblemKind::NoSip => "no SIP message or SIP log line found",
+            ProblemKind::MaskedAddress => "addresses are masked; kept as written",
+            ProblemKind::BadCapture => "capture file could not be read completely",
+            ProblemKind::EncryptedSip => "encrypted SIP (TLS) cannot be read from a capture",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// 1-based input line (0 when the problem concerns the whole input).
+    pub line: u32,
+}
+
+/// Everything found in one input.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested<'a> {
+    pub input: &'a str,
+    /// Formats recognised, in order of first appearance.
+    pub formats: Vec<Format>,
+    pub items: Vec<Item<'a>>,
+    pub partials: Vec<Partial<'a>>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Ingested<'a> {
+    pub fn note_format(&mut self, f: Format) {
+        if !self.formats.contains(&f) {
+            self.formats.push(f);
+        }
+    }
+}
+
+/// Finds every SIP message in `input`. Never fails.
+pub fn ingest(input: &str) -> Ingested<'_> {
+    let mut out = Ingested { input, ..Default::default() };
+    raw::extract(input, &mut out);
+    if out.items.is_empty() && out.partials.is_empty() {
+        out.problems.push(Problem { kind: ProblemKind::NoSip, line: 0 });
+    }
+    out
+}

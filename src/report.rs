@@ -1,0 +1,266 @@
+//! The report: an owned, serialisable summary of one [`Analysis`]. It is the boundary type that
+//! leaves the core — the CLI's `--format json` output (contract: `version` 1, documented in
+//! docs/JSON.md), the UI's view model and the payload of "diagnosis only" links. Numbers on the
+//! wire are fixed-width (`u32`, `u64`, `i64`), never `usize`.
+
+use crate::analysis::Analysis;
+use crate::calls::Ending;
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON contract. Bump on any incompatible change; additions keep it.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: u32,
+    /// The main format found (the first recognised), `"none"` when nothing was.
+    pub format: String,
+    /// Every format found, in order of first appearance.
+    pub formats: Vec<String>,
+    pub messages: Vec<MessageOut>,
+    pub calls: Vec<CallOut>,
+    pub partials: Vec<PartialOut>,
+    pub problems: Vec<ProblemOut>,
+    pub findings: Vec<FindingOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageOut {
+    pub index: u32,
+    /// 1-based input line of the start line.
+    pub line: u32,
+    /// As written in the input.
+    pub time: Option<String>,
+    /// Microseconds (since the epoch when the trace gives a date, else since midnight).
+    pub time_us: Option<i64>,
+    pub src: Option<String>,
+    pub dst: Option<String>,
+    pub transport: Option<String>,
+    /// "sent" or "received" by the host that wrote the log.
+    pub direction: Option<String>,
+    /// "request" or "response".
+    pub kind: String,
+    pub method: Option<String>,
+    pub status: Option<u16>,
+    pub reason: Option<String>,
+    pub call_id: Option<String>,
+    pub cseq: Option<String>,
+    /// Index of the earlier message this one repeats.
+    pub retransmission_of: Option<u32>,
+    pub retransmission: bool,
+    /// Index into `calls`.
+    pub call: Option<u32>,
+    pub has_sdp: bool,
+    pub format: String,
+    /// The message text (only with [`Detail::Full`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text: Option<String>,
+    pub problems: Vec<ProblemOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallOut {
+    pub index: u32,
+    pub call_id: String,
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub request_uri: Option<String>,
+    pub messages: Vec<u32>,
+    pub first_time: Option<String>,
+    pub first_time_us: Option<i64>,
+    pub last_time_us: Option<i64>,
+    pub final_status: Option<u16>,
+    pub answered: bool,
+    pub duration_ms: Option<u64>,
+    /// "bye-caller", "bye-callee", "bye", "cancel", "error", or null.
+    pub ended_by: Option<String>,
+    pub reinvites: u32,
+    pub refers: u32,
+    pub dialogs: u32,
+    /// Indices into `findings` about this call.
+    pub findings: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialOut {
+    pub line: u32,
+    pub text: String,
+    pub status: Option<u16>,
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemOut {
+    pub kind: String,
+    pub description: String,
+    /// 1-based input line (0: the whole input).
+    pub line: u32,
+    /// Index of the message it concerns, if any.
+    pub message: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceOut {
+    pub message: Option<u32>,
+    pub line: u32,
+    pub label: String,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingOut {
+    pub cause: String,
+    pub title: String,
+    pub severity: String,
+    pub confidence: u8,
+    pub explanation: String,
+    pub evidence: Vec<EvidenceOut>,
+    pub fixes: Vec<String>,
+    pub checks: Vec<String>,
+    pub call: Option<u32>,
+}
+
+/// How much to put in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Without message texts (the CLI's default JSON).
+    Summary,
+    /// With each message's text (the UI).
+    Full,
+}
+
+
+impl Report {
+    pub fn build(a: &Analysis<'_>, detail: Detail) -> Report {
+        let ing = a.ingested;
+        let mut messages = Vec::with_capacity(a.messages.len());
+        for (i, m) in a.messages.iter().enumerate() {
+            let item = a.item(m);
+            let msg = &m.msg;
+            messages.push(MessageOut {
+                index: i as u32,
+                line: item.first_line,
+                time: item.time_text.map(str::to_string),
+                time_us: item.time.map(|t| t.micros),
+                src: item.src.as_ref().map(|e| e.to_string()),
+                dst: item.dst.as_ref().map(|e| e.to_string()),
+                transport: item.transport.map(|t| t.as_str().to_string()),
+                direction: item.direction.map(|d| match d {
+                    crate::ingest::Direction::Sent => "sent".to_string(),
+                    crate::ingest::Direction::Received => "received".to_string(),
+                }),
+                kind: if msg.is_request() { "request" } else { "response" }.to_string(),
+                method: msg.method().map(|m| m.as_str().to_string()),
+                status: msg.status(),
+                reason: msg.reason_phrase().map(str::to_string),
+                call_id: msg.call_id().map(str::to_string),
+                cseq: msg.value(crate::sip::HeaderName::CSeq).map(str::to_string),
+                retransmission_of: a.calls.retransmission_of.get(i).copied().flatten(),
+                retransmission: a.calls.is_retransmission(i),
+                call: a.calls.call_of.get(i).copied().flatten(),
+                has_sdp: msg.sdp().is_some(),
+                format: item.format.id().to_string(),
+                text: (detail == Detail::Full).then(|| item.text.to_string()),
+                problems: msg
+                    .problems
+                    .iter()
+                    .map(|p| ProblemOut {
+                        kind: p.kind.id().to_string(),
+                        description: p.kind.description().to_string(),
+                        line: item.input_line(p.line),
+                        message: Some(i as u32),
+                    })
+                    .collect(),
+            });
+        }
+        let findings: Vec<FindingOut> = a
+            .findings
+            .iter()
+            .map(|f| {
+                let cause = crate::kb::cause(f.cause);
+                FindingOut {
+                    cause: f.cause.to_string(),
+                    title: cause.map_or(f.cause, |c| c.title).to_string(),
+                    severity: f.severity.id().to_string(),
+                    confidence: f.confidence,
+                    explanation: f.explanation.clone(),
+                    evidence: f
+                        .evidence
+                        .iter()
+                        .map(|e| EvidenceOut { message: e.message, line: e.line, label: e.label.clone(), excerpt: e.excerpt.clone() })
+                        .collect(),
+                    fixes: cause.map(|c| c.fixes.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+                    checks: cause.map(|c| c.checks.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+                    call: f.call,
+                }
+            })
+            .collect();
+        let calls = a
+            .calls
+            .calls
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| CallOut {
+                index: ci as u32,
+                call_id: c.call_id.clone(),
+                kind: c.kind.id().to_string(),
+                from: c.from.clone(),
+                to: c.to.clone(),
+                request_uri: c.request_uri.clone(),
+                messages: c.messages.clone(),
+                first_time: a.messages.get(c.first as usize).and_then(|m| a.item(m).time_text).map(str::to_string),
+                first_time_us: c.first_time.map(|t| t.micros),
+                last_time_us: c.last_time.map(|t| t.micros),
+                final_status: c.final_status,
+                answered: c.answered,
+                duration_ms: c.duration_ms,
+                ended_by: c.ended_by.map(|e| {
+                    match e {
+                        Ending::Bye { by_caller: Some(true) } => "bye-caller",
+                        Ending::Bye { by_caller: Some(false) } => "bye-callee",
+                        Ending::Bye { by_caller: None } => "bye",
+                        Ending::Cancel => "cancel",
+                        Ending::Error(_) => "error",
+                    }
+                    .to_string()
+                }),
+                reinvites: c.reinvites,
+                refers: c.refers,
+                dialogs: c.dialogs.len() as u32,
+                findings: a.findings.iter().enumerate().filter(|(_, f)| f.call == Some(ci as u32)).map(|(i, _)| i as u32).collect(),
+            })
+            .collect();
+        let mut problems: Vec<ProblemOut> = ing
+            .problems
+            .iter()
+            .map(|p| ProblemOut { kind: p.kind.id().to_string(), description: p.kind.description().to_string(), line: p.line, message: None })
+            .collect();
+        for (item, e) in &a.unparsed {
+            problems.push(ProblemOut {
+                kind: "unreadable_message".to_string(),
+                description: e.description().to_string(),
+                line: ing.items[*item as usize].first_line,
+                message: None,
+            });
+        }
+        for m in &messages {
+            problems.extend(m.problems.iter().cloned());
+        }
+        problems.sort_by_key(|p| p.line);
+        Report {
+            version: REPORT_VERSION,
+            format: ing.formats.first().map_or("none", |f| f.id()).to_string(),
+            formats: ing.formats.iter().map(|f| f.id().to_string()).collect(),
+            messages,
+            calls,
+            partials: ing
+                .partials
+                .iter()
+                .map(|p| PartialOut { line: p.line, text: p.text.to_string(), status: p.status, method: p.method.map(str::to_string) })
+                .collect(),
+            problems,
+            findings,
+        }
+    }
+}

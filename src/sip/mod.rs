@@ -1,0 +1,104 @@
+//! The SIP and SDP parser (RFC 3261, RFC 4566). Owns message syntax only: where a message starts and
+//! ends, its start line, its header fields (raw, typed on demand) and its body.
+//!
+//! Zero-copy: every `&'a str` points into the text handed to [`parse`]. Unknown headers stay raw.
+//! Parsing never fails as a whole once a start line is recognised: damage is recorded in
+//! [`Message::problems`] with the line (0-based, within the message) where it was seen.
+
+mod header;
+mod message;
+pub mod sdp;
+pub mod uri;
+
+pub use header::{HeaderName, Via, NameAddr, CSeq, Reason, Auth};
+pub use message::{parse, parse_start_line, frame_len, Header, Message, Method, StartLine, StartLineError};
+pub use uri::{Uri, Host};
+
+/// What is wrong with a message, or a part of it. Small and `Copy`, with a fixed description, so
+/// the core carries no strings for errors (see [`Problem`] for the position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProblemKind {
+    /// The start line is neither a request line nor a status line.
+    BadStartLine,
+    /// The SIP version is not SIP/2.0.
+    BadVersion,
+    /// A status code that is not three digits.
+    BadStatusCode,
+    /// The Request-URI is missing, has white space in it, or is wrapped in `<>`.
+    BadRequestUri,
+    /// A header line without a colon, or with an empty name.
+    BadHeaderLine,
+    /// A header value that could not be read as its type (e.g. a CSeq without a number).
+    BadHeaderValue,
+    /// A header that must appear once appears more than once with different values.
+    DuplicateHeader,
+    /// One of To, From, Call-ID, CSeq, Via (and Max-Forwards on requests) is missing.
+    MissingHeader,
+    /// The CSeq method differs from the request method.
+    CSeqMethodMismatch,
+    /// Content-Length says more bytes than the body has (message cut short, or rewritten by an ALG).
+    ContentLengthTooLarge,
+    /// Content-Length says fewer bytes than the body has (body rewritten, typically by a SIP ALG).
+    ContentLengthTooSmall,
+    /// Content-Length is not a number (or is negative).
+    BadContentLength,
+    /// There was a body but no blank line before it.
+    MissingBlankLine,
+    /// The SDP body could not be read (a line without `x=`, or a missing mandatory line).
+    BadSdp,
+    /// A multipart body whose boundary was not found.
+    BadMultipart,
+}
+
+impl ProblemKind {
+    /// A short, human description.
+    pub fn description(self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            BadStartLine => "not a SIP request or status line",
+            BadVersion => "SIP version is not SIP/2.0",
+            BadStatusCode => "status code is not three digits",
+            BadRequestUri => "malformed Request-URI",
+            BadHeaderLine => "header line without a name and colon",
+            BadHeaderValue => "header value could not be read",
+            DuplicateHeader => "single-value header appears more than once",
+            MissingHeader => "a mandatory header is missing",
+            CSeqMethodMismatch => "CSeq method differs from the request method",
+            ContentLengthTooLarge => "Content-Length is larger than the body",
+            ContentLengthTooSmall => "Content-Length is smaller than the body",
+            BadContentLength => "Content-Length is not a valid number",
+            MissingBlankLine => "no blank line between headers and body",
+            BadSdp => "SDP body could not be read",
+            BadMultipart => "multipart body boundary not found",
+        }
+    }
+
+    /// A stable machine name (used in JSON output).
+    pub fn id(self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            BadStartLine => "bad_start_line",
+            BadVersion => "bad_version",
+            BadStatusCode => "bad_status_code",
+            BadRequestUri => "bad_request_uri",
+            BadHeaderLine => "bad_header_line",
+            BadHeaderValue => "bad_header_value",
+            DuplicateHeader => "duplicate_header",
+            MissingHeader => "missing_header",
+            CSeqMethodMismatch => "cseq_method_mismatch",
+            ContentLengthTooLarge => "content_length_too_large",
+            ContentLengthTooSmall => "content_length_too_small",
+            BadContentLength => "bad_content_length",
+            MissingBlankLine => "missing_blank_line",
+            BadSdp => "bad_sdp",
+            BadMultipart => "bad_multipart",
+        }
+    }
+}
+
+/// A problem and where: `line` is 0-based within the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub line: u32,
+}

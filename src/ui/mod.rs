@@ -1,0 +1,2 @@
+//! The Yew UI (wasm32 only). Placeholder until the web app lands.
+pub fn start() {}
