@@ -162,7 +162,8 @@ fn main() {
     let dir = Path::new("kb");
     println!("cargo:rerun-if-changed=kb");
     let mut kb = Kb::default();
-    let mut files: Vec<_> = std::fs::read_dir(dir).expect("kb/ folder").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).expect("kb/ folder").filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     for path in files {
         if path.extension().and_then(|e| e.to_str()) != Some("toml") {
@@ -187,7 +188,12 @@ fn main() {
         if !ids.insert(c.id.as_str()) {
             fail(format!("duplicate cause id {}", c.id));
         }
-        if c.title.is_empty() || c.summary.is_empty() || c.explanation.is_empty() || c.fixes.is_empty() || c.checks.is_empty() {
+        if c.title.is_empty()
+            || c.summary.is_empty()
+            || c.explanation.is_empty()
+            || c.fixes.is_empty()
+            || c.checks.is_empty()
+        {
             fail(format!("cause {} needs a title, summary, explanation, checks and fixes", c.id));
         }
         if !["error", "warning", "info", "expected"].contains(&c.severity.as_str()) {
@@ -260,7 +266,16 @@ fn main() {
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static SYMPTOMS: &[Symptom] = &[").unwrap();
     for x in &kb.symptom {
-        writeln!(o, "    Symptom {{ id: {}, title: {}, description: {}, causes: {}, advice: {} }},", s(&x.id), s(&x.title), s(&x.description), strs(&x.causes), strs(&x.advice)).unwrap();
+        writeln!(
+            o,
+            "    Symptom {{ id: {}, title: {}, description: {}, causes: {}, advice: {} }},",
+            s(&x.id),
+            s(&x.title),
+            s(&x.description),
+            strs(&x.causes),
+            strs(&x.advice)
+        )
+        .unwrap();
     }
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static CODES: &[Code] = &[").unwrap();
@@ -275,17 +290,44 @@ fn main() {
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static Q850_CAUSES: &[Q850] = &[").unwrap();
     for x in &kb.q850 {
-        writeln!(o, "    Q850 {{ cause: {}, name: {}, sip: {}, meaning: {}, causes: {} }},", x.cause, s(&x.name), x.sip, s(&x.meaning), strs(&x.causes)).unwrap();
+        writeln!(
+            o,
+            "    Q850 {{ cause: {}, name: {}, sip: {}, meaning: {}, causes: {} }},",
+            x.cause,
+            s(&x.name),
+            x.sip,
+            s(&x.meaning),
+            strs(&x.causes)
+        )
+        .unwrap();
     }
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static PBXES: &[Pbx] = &[").unwrap();
     for x in &kb.pbx {
-        writeln!(o, "    Pbx {{ id: {}, name: {}, log_location: {}, trace_steps: {}, cdr_steps: {} }},", s(&x.id), s(&x.name), s(&x.log_location), strs(&x.trace_steps), strs(&x.cdr_steps)).unwrap();
+        writeln!(
+            o,
+            "    Pbx {{ id: {}, name: {}, log_location: {}, trace_steps: {}, cdr_steps: {} }},",
+            s(&x.id),
+            s(&x.name),
+            s(&x.log_location),
+            strs(&x.trace_steps),
+            strs(&x.cdr_steps)
+        )
+        .unwrap();
     }
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static CHECKS: &[Check] = &[").unwrap();
     for x in &kb.check {
-        writeln!(o, "    Check {{ id: {}, title: {}, command: {}, success: {}, failure: {} }},", s(&x.id), s(&x.title), s(&x.command), s(&x.success), s(&x.failure)).unwrap();
+        writeln!(
+            o,
+            "    Check {{ id: {}, title: {}, command: {}, success: {}, failure: {} }},",
+            s(&x.id),
+            s(&x.title),
+            s(&x.command),
+            s(&x.success),
+            s(&x.failure)
+        )
+        .unwrap();
     }
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static PROFILES: &[Profile] = &[").unwrap();
@@ -300,7 +342,8 @@ fn main() {
     writeln!(o, "];").unwrap();
     writeln!(o, "pub static ESCALATION: &[EscalationItem] = &[").unwrap();
     for x in &kb.escalation {
-        writeln!(o, "    EscalationItem {{ id: {}, label: {}, hint: {} }},", s(&x.id), s(&x.label), s(&x.hint)).unwrap();
+        writeln!(o, "    EscalationItem {{ id: {}, label: {}, hint: {} }},", s(&x.id), s(&x.label), s(&x.hint))
+            .unwrap();
     }
     writeln!(o, "];").unwrap();
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("kb_data.rs");

@@ -155,7 +155,8 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
         let ci = *call_index.entry(call_id).or_insert_with(|| {
             let method = msg.method();
             let kind = match method {
-                Some(Method::Invite) | Some(Method::Refer) | Some(Method::Bye) | Some(Method::Cancel) | Some(Method::Ack) | Some(Method::Prack) | Some(Method::Update) | Some(Method::Info) => CallKind::Call,
+                Some(Method::Invite) | Some(Method::Refer) | Some(Method::Bye) | Some(Method::Cancel)
+                | Some(Method::Ack) | Some(Method::Prack) | Some(Method::Update) | Some(Method::Info) => CallKind::Call,
                 Some(Method::Register) => CallKind::Registration,
                 Some(Method::Options) => CallKind::Options,
                 Some(Method::Subscribe) | Some(Method::Notify) | Some(Method::Publish) => CallKind::Subscription,
@@ -258,8 +259,10 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
             match tx.method.as_str() {
                 "INVITE" => {
                     // re-INVITE: an INVITE inside an established dialog (To has a tag)
-                    let in_dialog = tx.request.is_some_and(|r| msgs[r as usize].msg.to().and_then(|t| t.tag()).is_some());
-                    if in_dialog && (call.answered || invites_seen > 0 && !matches!(call.final_status, Some(401 | 407))) {
+                    let in_dialog =
+                        tx.request.is_some_and(|r| msgs[r as usize].msg.to().and_then(|t| t.tag()).is_some());
+                    if in_dialog && (call.answered || invites_seen > 0 && !matches!(call.final_status, Some(401 | 407)))
+                    {
                         call.reinvites += 1;
                     } else if !initial_done {
                         invites_seen += 1;
@@ -277,7 +280,10 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
                         }
                     }
                 }
-                "BYE" if call.ended_by.is_none() || matches!(call.ended_by, Some(Ending::Bye { .. })) && call.end_time.is_none() => {
+                "BYE"
+                    if call.ended_by.is_none()
+                        || matches!(call.ended_by, Some(Ending::Bye { .. })) && call.end_time.is_none() =>
+                {
                     if let Some(r) = tx.request {
                         let tag = msgs[r as usize].msg.from().and_then(|f| f.tag());
                         let by_caller = match (&caller_tag, tag) {
@@ -293,7 +299,9 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
                     call.end_time = tx.request.and_then(|r| time(r as usize));
                 }
                 "REFER" => call.refers += 1,
-                "REGISTER" | "OPTIONS" | "SUBSCRIBE" | "MESSAGE" | "NOTIFY" | "PUBLISH" if call.kind != CallKind::Call => {
+                "REGISTER" | "OPTIONS" | "SUBSCRIBE" | "MESSAGE" | "NOTIFY" | "PUBLISH"
+                    if call.kind != CallKind::Call =>
+                {
                     if let Some(code) = tx.final_status {
                         call.final_status = Some(code);
                         call.answered = (200..300).contains(&code);
@@ -303,7 +311,9 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
             }
             for &mi in &tx.messages {
                 let m = &msgs[mi as usize].msg;
-                if let (Some(code), Some(ft), Some(tt)) = (m.status(), m.from().and_then(|f| f.tag()), m.to().and_then(|t| t.tag())) {
+                if let (Some(code), Some(ft), Some(tt)) =
+                    (m.status(), m.from().and_then(|f| f.tag()), m.to().and_then(|t| t.tag()))
+                {
                     if code > 100 && code < 300 && !call.dialogs.iter().any(|(a, b)| a == ft && b == tt) {
                         call.dialogs.push((ft.to_string(), tt.to_string()));
                     }

@@ -77,7 +77,10 @@ pub fn decode(bytes: &[u8]) -> String {
     }
     if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
-        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
         return String::from_utf16_lossy(&units);
     }
     match std::str::from_utf8(bytes) {
@@ -113,7 +116,9 @@ pub fn run(args: &[String], stdin: &mut dyn std::io::Read, stdout: &mut dyn Writ
     let report = Report::build(&analysis, Detail::Summary);
     let no_sip = report.messages.is_empty() && report.partials.is_empty();
     let res = match args.format {
-        OutputFormat::Json => serde_json::to_writer_pretty(&mut *stdout, &report).map_err(std::io::Error::from).and_then(|_| writeln!(stdout)),
+        OutputFormat::Json => serde_json::to_writer_pretty(&mut *stdout, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(stdout)),
         OutputFormat::Text => write_text(&report, stdout),
     };
     if let Err(e) = res {
@@ -121,7 +126,11 @@ pub fn run(args: &[String], stdin: &mut dyn std::io::Read, stdout: &mut dyn Writ
         return EXIT_IO;
     }
     if no_sip {
-        let _ = writeln!(stderr, "sipdiag: no SIP message or SIP log line found in {}", args.path.as_deref().unwrap_or("standard input"));
+        let _ = writeln!(
+            stderr,
+            "sipdiag: no SIP message or SIP log line found in {}",
+            args.path.as_deref().unwrap_or("standard input")
+        );
         return EXIT_NO_SIP;
     }
     EXIT_OK
@@ -139,7 +148,14 @@ pub fn write_text(r: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         writeln!(w, "Formats: {}", r.formats.join(", "))?;
     }
     let retrans = r.messages.iter().filter(|m| m.retransmission).count();
-    writeln!(w, "Messages: {} ({} retransmissions), calls: {}, partial log lines: {}", r.messages.len(), retrans, r.calls.len(), r.partials.len())?;
+    writeln!(
+        w,
+        "Messages: {} ({} retransmissions), calls: {}, partial log lines: {}",
+        r.messages.len(),
+        retrans,
+        r.calls.len(),
+        r.partials.len()
+    )?;
     if let Some(top) = r.findings.first() {
         writeln!(w, "\nVerdict: [{}] {} — {}", top.severity, top.title, top.explanation)?;
     }

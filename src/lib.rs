@@ -19,6 +19,7 @@ pub mod cli;
 pub mod diagnose;
 pub mod ingest;
 pub mod kb;
+pub mod media;
 pub mod pcap;
 pub mod permalink;
 pub mod report;

@@ -130,7 +130,6 @@ pub enum Detail {
     Full,
 }
 
-
 impl Report {
     pub fn build(a: &Analysis<'_>, detail: Detail) -> Report {
         let ing = a.ingested;
@@ -188,7 +187,12 @@ impl Report {
                     evidence: f
                         .evidence
                         .iter()
-                        .map(|e| EvidenceOut { message: e.message, line: e.line, label: e.label.clone(), excerpt: e.excerpt.clone() })
+                        .map(|e| EvidenceOut {
+                            message: e.message,
+                            line: e.line,
+                            label: e.label.clone(),
+                            excerpt: e.excerpt.clone(),
+                        })
                         .collect(),
                     fixes: cause.map(|c| c.fixes.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
                     checks: cause.map(|c| c.checks.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
@@ -228,13 +232,24 @@ impl Report {
                 reinvites: c.reinvites,
                 refers: c.refers,
                 dialogs: c.dialogs.len() as u32,
-                findings: a.findings.iter().enumerate().filter(|(_, f)| f.call == Some(ci as u32)).map(|(i, _)| i as u32).collect(),
+                findings: a
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.call == Some(ci as u32))
+                    .map(|(i, _)| i as u32)
+                    .collect(),
             })
             .collect();
         let mut problems: Vec<ProblemOut> = ing
             .problems
             .iter()
-            .map(|p| ProblemOut { kind: p.kind.id().to_string(), description: p.kind.description().to_string(), line: p.line, message: None })
+            .map(|p| ProblemOut {
+                kind: p.kind.id().to_string(),
+                description: p.kind.description().to_string(),
+                line: p.line,
+                message: None,
+            })
             .collect();
         for (item, e) in &a.unparsed {
             problems.push(ProblemOut {
@@ -257,7 +272,12 @@ impl Report {
             partials: ing
                 .partials
                 .iter()
-                .map(|p| PartialOut { line: p.line, text: p.text.to_string(), status: p.status, method: p.method.map(str::to_string) })
+                .map(|p| PartialOut {
+                    line: p.line,
+                    text: p.text.to_string(),
+                    status: p.status,
+                    method: p.method.map(str::to_string),
+                })
                 .collect(),
             problems,
             findings,

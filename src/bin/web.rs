@@ -6,6 +6,8 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("sipdiag-web is the browser app: build it with `trunk build` (see README). The native tool is `sipdiag`.");
+    eprintln!(
+        "sipdiag-web is the browser app: build it with `trunk build` (see README). The native tool is `sipdiag`."
+    );
     std::process::exit(64);
 }

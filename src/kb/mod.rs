@@ -157,6 +157,17 @@ pub fn reason_phrase(status: u16) -> &'static str {
 
 /// Fills `{host}`, `{udp_port}` and `{tls_port}` in a reachability command.
 pub fn fill_check(command: &str, p: &Profile, host: &str) -> String {
-    let host = if host.is_empty() { if p.edge_host.is_empty() { "sip.example-provider.net" } else { p.edge_host } } else { host };
-    command.replace("{host}", host).replace("{udp_port}", &p.udp_port.to_string()).replace("{tls_port}", &p.tls_port.to_string())
+    let host = if host.is_empty() {
+        if p.edge_host.is_empty() {
+            "sip.example-provider.net"
+        } else {
+            p.edge_host
+        }
+    } else {
+        host
+    };
+    command
+        .replace("{host}", host)
+        .replace("{udp_port}", &p.udp_port.to_string())
+        .replace("{tls_port}", &p.tls_port.to_string())
 }

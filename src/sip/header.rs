@@ -116,7 +116,10 @@ impl HeaderName {
     /// Headers whose value may be a comma-separated list of entries.
     pub fn is_list(self) -> bool {
         use HeaderName::*;
-        matches!(self, Via | Contact | Route | RecordRoute | Allow | Supported | Require | AllowEvents | Warning | Reason)
+        matches!(
+            self,
+            Via | Contact | Route | RecordRoute | Allow | Supported | Require | AllowEvents | Warning | Reason
+        )
     }
 }
 
@@ -264,11 +267,7 @@ impl<'a> NameAddr<'a> {
             let display = v[..lt].trim_matches(|c: char| c.is_ascii_whitespace()).trim_matches('"');
             let after = &v[gt + 1..];
             let params = after.trim_start().strip_prefix(';').unwrap_or("");
-            Some(NameAddr {
-                display: (!display.is_empty()).then_some(display),
-                uri: v[lt + 1..gt].trim(),
-                params,
-            })
+            Some(NameAddr { display: (!display.is_empty()).then_some(display), uri: v[lt + 1..gt].trim(), params })
         } else {
             // addr-spec: parameters after the URI belong to the header, not the URI
             let (uri, params) = match v.find(';') {

@@ -123,8 +123,11 @@ fn is_token_char(b: u8) -> bool {
 fn split_version(v: &str) -> Option<(&str, &str)> {
     let rest = v.get(..4).filter(|p| p.eq_ignore_ascii_case("SIP/")).map(|_| &v[4..])?;
     let (maj, min) = rest.split_once('.')?;
-    (!maj.is_empty() && !min.is_empty() && maj.bytes().all(|b| b.is_ascii_digit()) && min.bytes().all(|b| b.is_ascii_digit()))
-        .then_some((maj, min))
+    (!maj.is_empty()
+        && !min.is_empty()
+        && maj.bytes().all(|b| b.is_ascii_digit())
+        && min.bytes().all(|b| b.is_ascii_digit()))
+    .then_some((maj, min))
 }
 
 /// Reads a start line. Returns the start line and the problems it has (bad version, URI, code);
@@ -178,11 +181,7 @@ pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>),
     if version != "SIP/2.0" {
         problems.push(ProblemKind::BadVersion);
     }
-    if uri.is_empty()
-        || uri.contains([' ', '\t'])
-        || uri.starts_with('<')
-        || !uri.contains(':')
-    {
+    if uri.is_empty() || uri.contains([' ', '\t']) || uri.starts_with('<') || !uri.contains(':') {
         if !problems.contains(&ProblemKind::BadRequestUri) {
             problems.push(ProblemKind::BadRequestUri);
         }
@@ -456,7 +455,8 @@ pub fn multipart_parts<'a>(body: &'a str, boundary: &str) -> impl Iterator<Item 
             };
             let ct = head.lines().find_map(|l| {
                 let (n, v) = l.split_once(':')?;
-                (trim_lws(n).eq_ignore_ascii_case("content-type") || trim_lws(n) == "c").then(|| trim_lws(v.trim_end_matches('\r')))
+                (trim_lws(n).eq_ignore_ascii_case("content-type") || trim_lws(n) == "c")
+                    .then(|| trim_lws(v.trim_end_matches('\r')))
             });
             parts.push((ct, pbody));
             if end == rest.len() {
@@ -505,12 +505,18 @@ mod tests {
         assert!(p.is_empty());
         assert_eq!(parse_start_line("hello world"), Err(StartLineError::NotSip));
         assert_eq!(parse_start_line("SIP/7.0 200 OK").unwrap().1, vec![ProblemKind::BadVersion]);
-        assert_eq!(parse_start_line("SIP/2.0 4294967301 better not break the receiver").unwrap().1, vec![ProblemKind::BadStatusCode]);
+        assert_eq!(
+            parse_start_line("SIP/2.0 4294967301 better not break the receiver").unwrap().1,
+            vec![ProblemKind::BadStatusCode]
+        );
     }
 
     #[test]
     fn headers_body_and_folding() {
-        let m = parse("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nSubject: one\r\n two\r\nl: 4\r\n\r\nabcd").unwrap();
+        let m = parse(
+            "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nSubject: one\r\n two\r\nl: 4\r\n\r\nabcd",
+        )
+        .unwrap();
         assert_eq!(m.headers.len(), 3);
         assert_eq!(m.headers[1].value, "one\r\n two");
         assert_eq!(m.content_length(), Some(4));

@@ -10,9 +10,9 @@ mod message;
 pub mod sdp;
 pub mod uri;
 
-pub use header::{HeaderName, Via, NameAddr, CSeq, Reason, Auth};
-pub use message::{parse, parse_start_line, frame_len, Header, Message, Method, StartLine, StartLineError};
-pub use uri::{Uri, Host};
+pub use header::{Auth, CSeq, HeaderName, NameAddr, Reason, Via};
+pub use message::{frame_len, parse, parse_start_line, Header, Message, Method, StartLine, StartLineError};
+pub use uri::{Host, Uri};
 
 /// What is wrong with a message, or a part of it. Small and `Copy`, with a fixed description, so
 /// the core carries no strings for errors (see [`Problem`] for the position).

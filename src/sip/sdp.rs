@@ -121,7 +121,14 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
     if !first.text.trim_start().starts_with("v=") {
         return None;
     }
-    let mut sdp = Sdp { origin: None, origin_address: None, session_address: None, media: Vec::new(), connection_line: None, bad_lines: Vec::new() };
+    let mut sdp = Sdp {
+        origin: None,
+        origin_address: None,
+        session_address: None,
+        media: Vec::new(),
+        connection_line: None,
+        bad_lines: Vec::new(),
+    };
     let mut session_dir = Direction::SendRecv;
     let mut media_dir: Option<Direction> = None;
     let mut rtpmaps: Vec<(usize, u8, &str, u32)> = Vec::new();
@@ -170,7 +177,16 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
                         Format { pt, name, clock, fmtp: None }
                     })
                     .collect();
-                sdp.media.push(Media { kind, port, proto, formats, address: None, direction: session_dir, ptime: None, line: ln });
+                sdp.media.push(Media {
+                    kind,
+                    port,
+                    proto,
+                    formats,
+                    address: None,
+                    direction: session_dir,
+                    ptime: None,
+                    line: ln,
+                });
             }
             "a" => {
                 let (name, val) = v.split_once(':').unwrap_or((v, ""));
@@ -235,7 +251,10 @@ mod tests {
         let s = parse(body).unwrap();
         assert_eq!(s.origin_address, Some("192.168.1.20"));
         let m = &s.media[0];
-        assert_eq!((m.kind, m.port, m.address, m.direction, m.ptime), ("audio", 10000, Some("192.168.1.20"), Direction::SendOnly, Some(20)));
+        assert_eq!(
+            (m.kind, m.port, m.address, m.direction, m.ptime),
+            ("audio", 10000, Some("192.168.1.20"), Direction::SendOnly, Some(20))
+        );
         let names: Vec<_> = m.formats.iter().map(|f| f.name).collect();
         assert_eq!(names, vec!["PCMU", "PCMA", "telephone-event"]);
         assert!(m.has_telephone_event());
