@@ -275,6 +275,8 @@ pub struct Ingested<'a> {
     pub items: Vec<Item<'a>>,
     pub partials: Vec<Partial<'a>>,
     pub problems: Vec<Problem>,
+    /// RTP packets, when the input was a capture.
+    pub rtp: Vec<crate::media::RtpPacket>,
 }
 
 impl<'a> Ingested<'a> {
