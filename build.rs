@@ -158,6 +158,119 @@ fn fail(msg: String) -> ! {
     panic!("knowledge base: {msg}");
 }
 
+/// Ids are public contracts: lowercase ASCII letters, digits, dots and underscores, starting with a letter
+/// or digit.
+fn id_ok(id: &str) -> bool {
+    id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+}
+
+fn unique<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>) {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !id_ok(id) {
+            fail(format!("{what} id {id:?} must be lowercase letters, digits, dots and underscores"));
+        }
+        if !seen.insert(id) {
+            fail(format!("duplicate {what} id {id}"));
+        }
+    }
+}
+
+/// Checks beyond references: id syntax, uniqueness of every table, required text, codes that causes
+/// cite exist, check templates only use known placeholders, provider-specific causes are listed by
+/// their provider.
+fn validate_more(kb: &Kb) {
+    unique("cause", kb.cause.iter().map(|c| c.id.as_str()));
+    unique("symptom", kb.symptom.iter().map(|c| c.id.as_str()));
+    unique("pbx", kb.pbx.iter().map(|c| c.id.as_str()));
+    unique("check", kb.check.iter().map(|c| c.id.as_str()));
+    unique("profile", kb.profile.iter().map(|c| c.id.as_str()));
+    unique("escalation", kb.escalation.iter().map(|c| c.id.as_str()));
+    let codes: HashSet<u16> = kb.code.iter().map(|c| c.code).collect();
+    for c in &kb.cause {
+        if c.checks.iter().chain(&c.fixes).chain(&c.evidence).any(|x| x.trim().is_empty())
+            || c.confirm.values().any(|x| x.trim().is_empty())
+        {
+            fail(format!("cause {} has an empty check, fix, evidence or confirm step", c.id));
+        }
+        for code in &c.codes {
+            if !codes.contains(code) {
+                fail(format!("cause {} cites code {code}, which has no entry in codes", c.id));
+            }
+        }
+        for p in &c.profiles {
+            let listed = kb.profile.iter().any(|x| &x.id == p && x.platform_causes.iter().any(|y| y == &c.id));
+            if !listed {
+                fail(format!("cause {} is specific to profile {p} but {p}'s platform_causes does not list it", c.id));
+            }
+        }
+    }
+    for sy in &kb.symptom {
+        if sy.title.is_empty() || sy.description.is_empty() || sy.causes.is_empty() {
+            fail(format!("symptom {} needs a title, a description and at least one cause", sy.id));
+        }
+        let mut seen = HashSet::new();
+        for c in &sy.causes {
+            if !seen.insert(c) {
+                fail(format!("symptom {} lists cause {c} twice", sy.id));
+            }
+        }
+    }
+    for c in &kb.code {
+        if c.reason.is_empty() || c.rfc.is_empty() || c.meaning.is_empty() {
+            fail(format!("code {} needs a reason, an rfc and a meaning", c.code));
+        }
+    }
+    let mut seen = HashSet::new();
+    for q in &kb.q850 {
+        if !seen.insert(q.cause) || !(1..=127).contains(&q.cause) {
+            fail(format!("q850 cause {} is duplicated or out of range 1..=127", q.cause));
+        }
+        if q.name.is_empty() || q.meaning.is_empty() {
+            fail(format!("q850 cause {} needs a name and a meaning", q.cause));
+        }
+        if q.sip != 0 && !codes.contains(&q.sip) {
+            fail(format!("q850 cause {} maps to SIP {}, which has no entry in codes", q.cause, q.sip));
+        }
+    }
+    for p in &kb.pbx {
+        if p.name.is_empty() || p.log_location.is_empty() || p.trace_steps.is_empty() {
+            fail(format!("pbx {} needs a name, a log location and trace steps", p.id));
+        }
+    }
+    for c in &kb.check {
+        if c.title.is_empty() || c.command.is_empty() || c.success.is_empty() || c.failure.is_empty() {
+            fail(format!("check {} needs a title, a command, success and failure text", c.id));
+        }
+        for text in [&c.command, &c.success, &c.failure] {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find('{') {
+                let tail = &rest[i..];
+                let end = tail.find('}').unwrap_or_else(|| fail(format!("check {}: unclosed placeholder", c.id)));
+                let name = &tail[..=end];
+                if !["{host}", "{udp_port}", "{tls_port}"].contains(&name) {
+                    fail(format!("check {}: unknown placeholder {name}", c.id));
+                }
+                rest = &tail[end + 1..];
+            }
+        }
+    }
+    for p in &kb.profile {
+        if p.name.is_empty() {
+            fail(format!("profile {} needs a name", p.id));
+        }
+        if !p.edge_host.is_empty() && (p.udp_port == 0 || p.tls_port == 0) {
+            fail(format!("profile {} has an edge host but no ports", p.id));
+        }
+    }
+    for e in &kb.escalation {
+        if e.label.is_empty() || e.hint.is_empty() {
+            fail(format!("escalation item {} needs a label and a hint", e.id));
+        }
+    }
+}
+
 fn main() {
     let dir = Path::new("kb");
     println!("cargo:rerun-if-changed=kb");
@@ -247,6 +360,7 @@ fn main() {
             check_ref(&format!("profile {}", p.id), x);
         }
     }
+    validate_more(&kb);
     kb.code.sort_by_key(|c| c.code);
     kb.q850.sort_by_key(|q| q.cause);
 

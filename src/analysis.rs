@@ -24,6 +24,8 @@ pub struct Analysis<'a> {
     pub unparsed: Vec<(u32, sip::StartLineError)>,
     pub calls: Calls,
     pub findings: Vec<Finding>,
+    /// The options the diagnosis ran with (profile, symptom, PBX).
+    pub options: Options,
 }
 
 impl<'a> Analysis<'a> {
@@ -37,7 +39,7 @@ impl<'a> Analysis<'a> {
             }
         }
         let calls = calls::group(ingested, &messages);
-        let mut a = Analysis { ingested, messages, unparsed, calls, findings: Vec::new() };
+        let mut a = Analysis { ingested, messages, unparsed, calls, findings: Vec::new(), options: options.clone() };
         a.findings = diagnose::diagnose(&a, options);
         a
     }

@@ -2,11 +2,17 @@
 //! (Call-ID + tags) and calls (Call-ID), marks retransmissions, and summarises each call:
 //! parties, times, final response, answer, duration and how it ended. Registrations, OPTIONS
 //! pings and subscriptions are kept as their own "calls" with a [`CallKind`].
+//!
+//! A retransmission is the same message again: same start line, Call-ID, CSeq, top Via branch,
+//! tags, body length and (when the trace says) the same source, destination and direction. The
+//! identity is a 64-bit hash, so long traces cost no string building.
 
 use crate::analysis::Msg;
-use crate::ingest::{Ingested, Timestamp};
-use crate::sip::Method;
+use crate::ingest::{Direction, Ingested, Item, Timestamp};
+use crate::sip::{Message, Method, StartLine};
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallKind {
@@ -29,6 +35,38 @@ impl CallKind {
             CallKind::Other => "other",
         }
     }
+
+    fn of(method: Option<Method<'_>>) -> CallKind {
+        match method {
+            Some(
+                Method::Invite
+                | Method::Refer
+                | Method::Bye
+                | Method::Cancel
+                | Method::Ack
+                | Method::Prack
+                | Method::Update
+                | Method::Info,
+            ) => CallKind::Call,
+            Some(Method::Register) => CallKind::Registration,
+            Some(Method::Options) => CallKind::Options,
+            Some(Method::Subscribe | Method::Notify | Method::Publish) => CallKind::Subscription,
+            Some(Method::Message) => CallKind::Message,
+            _ => CallKind::Other,
+        }
+    }
+
+    /// The method that opens a "call" of this kind (`None` for `Other`).
+    pub fn opening_method(self) -> Option<&'static str> {
+        match self {
+            CallKind::Call => Some("INVITE"),
+            CallKind::Registration => Some("REGISTER"),
+            CallKind::Options => Some("OPTIONS"),
+            CallKind::Subscription => Some("SUBSCRIBE"),
+            CallKind::Message => Some("MESSAGE"),
+            CallKind::Other => None,
+        }
+    }
 }
 
 /// How a call ended.
@@ -48,6 +86,8 @@ pub struct Transaction {
     pub method: String,
     pub cseq: u32,
     pub branch: Option<String>,
+    /// The call (index into `Calls::calls`).
+    pub call: u32,
     /// Indices into `Analysis::messages`, in order.
     pub messages: Vec<u32>,
     /// The first copy of the request, when it is in the trace.
@@ -55,9 +95,15 @@ pub struct Transaction {
     /// How many times the request appears (1 = no retransmission).
     pub request_copies: u32,
     pub provisional: Vec<u16>,
+    /// The first provisional response.
+    pub first_provisional: Option<u32>,
     pub final_status: Option<u16>,
     /// The first final response.
     pub final_message: Option<u32>,
+    /// How many times the first final response appears (more than 1 = retransmitted).
+    pub final_copies: u32,
+    /// Distinct final statuses after the first (a forked request can get several).
+    pub other_finals: Vec<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +134,15 @@ pub struct Call {
     pub refers: u32,
     /// (from-tag, to-tag) pairs seen on responses: more than one = forked.
     pub dialogs: Vec<(String, String)>,
+    /// The caller's From tag (of the first INVITE or, for other kinds, the first message).
+    pub caller_tag: Option<String>,
+    /// Transactions of the initial request (the first attempt and its retries with
+    /// credentials or after a redirect), in order. Indices into `Calls::transactions`.
+    pub initial: Vec<u32>,
+    /// The response that answered the call (first 2xx to an initial INVITE).
+    pub answer_message: Option<u32>,
+    /// The message that ended it (BYE, CANCEL or the final error response).
+    pub end_message: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -106,21 +161,45 @@ impl Calls {
     pub fn is_retransmission(&self, msg: usize) -> bool {
         self.retransmission_of.get(msg).copied().flatten().is_some()
     }
+
+    /// How many copies of message `msg` the trace holds (itself included).
+    pub fn copies(&self, msg: usize) -> u32 {
+        let first = self.retransmission_of.get(msg).copied().flatten().map_or(msg as u32, |f| f);
+        1 + self.retransmission_of.iter().filter(|r| **r == Some(first)).count() as u32
+    }
+
+    /// The message indices that repeat message `msg` (not counting itself).
+    pub fn copies_of(&self, msg: u32) -> impl Iterator<Item = u32> + '_ {
+        self.retransmission_of.iter().enumerate().filter(move |(_, r)| **r == Some(msg)).map(|(i, _)| i as u32)
+    }
 }
 
-/// The identity of a message for retransmission detection: the same message again has the same
-/// start line, Call-ID, CSeq, top Via branch, tags and direction.
-fn fingerprint(ing: &Ingested<'_>, m: &Msg<'_>) -> String {
-    let msg = &m.msg;
-    let item = &ing.items[m.item as usize];
-    let start = msg.text.trim_start().lines().next().unwrap_or("");
-    let branch = msg.top_via().and_then(|v| v.branch).unwrap_or("");
-    let cseq = msg.value(crate::sip::HeaderName::CSeq).unwrap_or("");
-    let ft = msg.from().and_then(|f| f.tag()).unwrap_or("");
-    let tt = msg.to().and_then(|t| t.tag()).unwrap_or("");
-    let src = item.src.as_ref().map(|e| e.to_string()).unwrap_or_default();
-    let dst = item.dst.as_ref().map(|e| e.to_string()).unwrap_or_default();
-    format!("{start}\u{1}{}\u{1}{cseq}\u{1}{branch}\u{1}{ft}\u{1}{tt}\u{1}{src}\u{1}{dst}", msg.call_id().unwrap_or(""))
+/// The identity of a message for retransmission detection: a hash of its start line, Call-ID,
+/// CSeq, top Via branch, tags, body length and, when known, source, destination and direction.
+fn fingerprint(item: &Item<'_>, msg: &Message<'_>) -> u64 {
+    let mut h = DefaultHasher::new();
+    match msg.start {
+        StartLine::Request { method, uri, .. } => {
+            0u8.hash(&mut h);
+            method.as_str().hash(&mut h);
+            uri.hash(&mut h);
+        }
+        StartLine::Response { code, reason, .. } => {
+            1u8.hash(&mut h);
+            code.hash(&mut h);
+            reason.hash(&mut h);
+        }
+    }
+    msg.call_id().hash(&mut h);
+    msg.cseq().map(|c| (c.seq, c.method.as_str())).hash(&mut h);
+    msg.top_via().and_then(|v| v.branch).hash(&mut h);
+    msg.from().and_then(|f| f.tag()).hash(&mut h);
+    msg.to().and_then(|t| t.tag()).hash(&mut h);
+    msg.body.trim_end().len().hash(&mut h);
+    item.src.hash(&mut h);
+    item.dst.hash(&mut h);
+    item.direction.map(|d| d == Direction::Sent).hash(&mut h);
+    h.finish()
 }
 
 fn micros_between(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<u64> {
@@ -137,35 +216,28 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
         transaction_of: vec![None; n],
         ..Default::default()
     };
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(n);
     let mut call_index: HashMap<&str, u32> = HashMap::new();
-    let mut tx_index: HashMap<(String, u32, String, String), u32> = HashMap::new();
-    let time = |i: usize| ing.items[msgs[i].item as usize].time;
+    let mut tx_index: HashMap<(u32, u32, &str, &str), u32> = HashMap::new();
+    let item = |i: usize| ing.items.get(msgs[i].item as usize);
+    let time = |i: usize| item(i).and_then(|it| it.time);
 
     for (i, m) in msgs.iter().enumerate() {
         let msg = &m.msg;
-        let fp = fingerprint(ing, m);
-        match seen.get(&fp) {
-            Some(&first) => out.retransmission_of[i] = Some(first),
-            None => {
-                seen.insert(fp, i as u32);
+        if let Some(it) = ing.items.get(m.item as usize) {
+            let fp = fingerprint(it, msg);
+            match seen.get(&fp) {
+                Some(&first) => out.retransmission_of[i] = Some(first),
+                None => {
+                    seen.insert(fp, i as u32);
+                }
             }
         }
         let Some(call_id) = msg.call_id() else { continue };
         let ci = *call_index.entry(call_id).or_insert_with(|| {
-            let method = msg.method();
-            let kind = match method {
-                Some(Method::Invite) | Some(Method::Refer) | Some(Method::Bye) | Some(Method::Cancel)
-                | Some(Method::Ack) | Some(Method::Prack) | Some(Method::Update) | Some(Method::Info) => CallKind::Call,
-                Some(Method::Register) => CallKind::Registration,
-                Some(Method::Options) => CallKind::Options,
-                Some(Method::Subscribe) | Some(Method::Notify) | Some(Method::Publish) => CallKind::Subscription,
-                Some(Method::Message) => CallKind::Message,
-                _ => CallKind::Other,
-            };
             out.calls.push(Call {
                 call_id: call_id.to_string(),
-                kind,
+                kind: CallKind::of(msg.method()),
                 messages: Vec::new(),
                 transactions: Vec::new(),
                 from: msg.from().map(|f| f.uri.to_string()),
@@ -183,38 +255,49 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
                 reinvites: 0,
                 refers: 0,
                 dialogs: Vec::new(),
+                caller_tag: None,
+                initial: Vec::new(),
+                answer_message: None,
+                end_message: None,
             });
             (out.calls.len() - 1) as u32
         });
         out.call_of[i] = Some(ci);
         let call = &mut out.calls[ci as usize];
         call.messages.push(i as u32);
-        // An INVITE seen later upgrades a call that started with something else.
         if msg.is_request() && msg.method() == Some(Method::Invite) && call.kind != CallKind::Call {
+            // An INVITE seen later upgrades a call that started with something else.
             call.kind = CallKind::Call;
+            call.from = msg.from().map(|f| f.uri.to_string());
+            call.to = msg.to().map(|t| t.uri.to_string());
+            call.request_uri = msg.request_uri().map(str::to_string);
         }
         if call.request_uri.is_none() && msg.is_request() {
             call.request_uri = msg.request_uri().map(str::to_string);
         }
 
-        // transaction: branch + CSeq + method (ACK for a 2xx is its own transaction)
+        // Transaction: Call-ID + CSeq number + CSeq method + top Via branch. (The ACK for a 2xx
+        // is its own transaction; a CANCEL is its own too.)
         let Some(cseq) = msg.cseq() else { continue };
-        let method = cseq.method.as_str().to_string();
-        let branch = msg.top_via().and_then(|v| v.branch).map(str::to_string).unwrap_or_default();
-        let key = (call_id.to_string(), cseq.seq, method.clone(), branch.clone());
+        let branch = msg.top_via().and_then(|v| v.branch).unwrap_or("");
+        let key = (ci, cseq.seq, cseq.method.as_str(), branch);
         let ti = match tx_index.get(&key) {
             Some(&t) => t,
             None => {
                 out.transactions.push(Transaction {
-                    method: method.clone(),
+                    method: cseq.method.as_str().to_string(),
                     cseq: cseq.seq,
-                    branch: (!branch.is_empty()).then(|| branch.clone()),
+                    branch: (!branch.is_empty()).then(|| branch.to_string()),
+                    call: ci,
                     messages: Vec::new(),
                     request: None,
                     request_copies: 0,
                     provisional: Vec::new(),
+                    first_provisional: None,
                     final_status: None,
                     final_message: None,
+                    final_copies: 0,
+                    other_finals: Vec::new(),
                 });
                 let t = (out.transactions.len() - 1) as u32;
                 tx_index.insert(key, t);
@@ -223,6 +306,7 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
             }
         };
         out.transaction_of[i] = Some(ti);
+        let repeat_of = out.retransmission_of[i];
         let tx = &mut out.transactions[ti as usize];
         tx.messages.push(i as u32);
         match msg.status() {
@@ -236,94 +320,229 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
                 if !tx.provisional.contains(&code) {
                     tx.provisional.push(code);
                 }
+                tx.first_provisional.get_or_insert(i as u32);
             }
-            Some(code) => {
-                if tx.final_message.is_none() {
+            Some(code) => match tx.final_message {
+                None => {
                     tx.final_status = Some(code);
                     tx.final_message = Some(i as u32);
+                    tx.final_copies = 1;
                 }
-            }
+                Some(f) if repeat_of == Some(f) => tx.final_copies += 1,
+                Some(_) => {
+                    if Some(code) != tx.final_status && !tx.other_finals.contains(&code) {
+                        tx.other_finals.push(code);
+                    }
+                }
+            },
         }
     }
 
-    // Per-call summaries.
-    for call in &mut out.calls {
-        let first = call.messages[0] as usize;
-        call.first_time = time(first);
-        call.last_time = call.messages.iter().filter_map(|&i| time(i as usize)).max();
-        let caller_tag = msgs[first].msg.from().and_then(|f| f.tag()).map(str::to_string);
-        let mut invites_seen = 0u32;
-        let mut initial_done = false;
-        for &ti in &call.transactions {
-            let tx = &out.transactions[ti as usize];
-            match tx.method.as_str() {
-                "INVITE" => {
-                    // re-INVITE: an INVITE inside an established dialog (To has a tag)
-                    let in_dialog =
-                        tx.request.is_some_and(|r| msgs[r as usize].msg.to().and_then(|t| t.tag()).is_some());
-                    if in_dialog && (call.answered || invites_seen > 0 && !matches!(call.final_status, Some(401 | 407)))
-                    {
-                        call.reinvites += 1;
-                    } else if !initial_done {
-                        invites_seen += 1;
-                        if let Some(code) = tx.final_status {
-                            call.final_status = Some(code);
-                            if (200..300).contains(&code) {
-                                call.answered = true;
-                                call.answer_time = tx.final_message.and_then(|m| time(m as usize));
-                                initial_done = true;
-                            } else if !matches!(code, 401 | 407) {
-                                initial_done = true;
-                                call.ended_by = Some(if code == 487 { Ending::Cancel } else { Ending::Error(code) });
+    for ci in 0..out.calls.len() {
+        summarise(&mut out, ci, msgs, &time);
+    }
+    out
+}
+
+fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) -> Option<Timestamp>) {
+    let Calls { calls, transactions, .. } = out;
+    let call = &mut calls[ci];
+    let first = call.messages[0] as usize;
+    call.first_time = time(first);
+    call.last_time = call.messages.iter().filter_map(|&i| time(i as usize)).max();
+    let opening = call.kind.opening_method();
+    // The caller: From tag of the first opening request, else of the first message.
+    let opener = call.transactions.iter().map(|&t| &transactions[t as usize]).find_map(|tx| {
+        (Some(tx.method.as_str()) == opening).then_some(tx.request).flatten()
+    });
+    call.caller_tag = opener
+        .or(Some(first as u32))
+        .and_then(|m| msgs[m as usize].msg.from())
+        .and_then(|f| f.tag())
+        .map(str::to_string);
+    for &ti in &call.transactions {
+        let tx = &transactions[ti as usize];
+        let request_to_tag = tx.request.map(|r| msgs[r as usize].msg.to().and_then(|t| t.tag()).is_some());
+        match tx.method.as_str() {
+            "INVITE" => {
+                // A re-INVITE is an INVITE inside the established dialog (To has a tag); with the
+                // request missing from the trace, any INVITE after the answer.
+                let in_dialog = request_to_tag.unwrap_or(call.answered);
+                if in_dialog && (call.answered || call.final_status.is_some_and(|c| c >= 200)) {
+                    call.reinvites += 1;
+                } else if !call.answered {
+                    call.initial.push(ti);
+                    if let Some(code) = tx.final_status {
+                        call.final_status = Some(code);
+                        if (200..300).contains(&code) {
+                            call.answered = true;
+                            call.answer_time = tx.final_message.and_then(|m| time(m as usize));
+                            call.answer_message = tx.final_message;
+                            if matches!(call.ended_by, Some(Ending::Error(_))) {
+                                call.ended_by = None;
+                                call.end_time = None;
+                                call.end_message = None;
+                            }
+                        } else if !matches!(code, 401 | 407) && code >= 300 {
+                            let cancelled = code == 487 || call.ended_by == Some(Ending::Cancel);
+                            if !cancelled || call.ended_by != Some(Ending::Cancel) {
+                                call.ended_by = Some(if cancelled { Ending::Cancel } else { Ending::Error(code) });
                                 call.end_time = tx.final_message.and_then(|m| time(m as usize));
+                                call.end_message = tx.final_message;
                             }
                         }
                     }
                 }
-                "BYE"
-                    if call.ended_by.is_none()
-                        || matches!(call.ended_by, Some(Ending::Bye { .. })) && call.end_time.is_none() =>
-                {
-                    if let Some(r) = tx.request {
-                        let tag = msgs[r as usize].msg.from().and_then(|f| f.tag());
-                        let by_caller = match (&caller_tag, tag) {
-                            (Some(c), Some(t)) => Some(c == t),
-                            _ => None,
-                        };
-                        call.ended_by = Some(Ending::Bye { by_caller });
-                        call.end_time = time(r as usize);
-                    }
+            }
+            "BYE" if !matches!(call.ended_by, Some(Ending::Bye { .. })) => {
+                if let Some(r) = tx.request {
+                    let tag = msgs[r as usize].msg.from().and_then(|f| f.tag());
+                    let by_caller = match (&call.caller_tag, tag) {
+                        (Some(c), Some(t)) => Some(c == t),
+                        _ => None,
+                    };
+                    call.ended_by = Some(Ending::Bye { by_caller });
+                    call.end_time = time(r as usize);
+                    call.end_message = Some(r);
                 }
-                "CANCEL" if !call.answered && call.ended_by.is_none() => {
+            }
+            "CANCEL" if !call.answered && !matches!(call.ended_by, Some(Ending::Bye { .. })) => {
+                if call.ended_by != Some(Ending::Cancel) {
                     call.ended_by = Some(Ending::Cancel);
                     call.end_time = tx.request.and_then(|r| time(r as usize));
+                    call.end_message = tx.request;
                 }
-                "REFER" => call.refers += 1,
-                "REGISTER" | "OPTIONS" | "SUBSCRIBE" | "MESSAGE" | "NOTIFY" | "PUBLISH"
-                    if call.kind != CallKind::Call =>
-                {
-                    if let Some(code) = tx.final_status {
-                        call.final_status = Some(code);
-                        call.answered = (200..300).contains(&code);
-                    }
-                }
-                _ => {}
             }
-            for &mi in &tx.messages {
-                let m = &msgs[mi as usize].msg;
-                if let (Some(code), Some(ft), Some(tt)) =
-                    (m.status(), m.from().and_then(|f| f.tag()), m.to().and_then(|t| t.tag()))
-                {
-                    if code > 100 && code < 300 && !call.dialogs.iter().any(|(a, b)| a == ft && b == tt) {
-                        call.dialogs.push((ft.to_string(), tt.to_string()));
+            "REFER" => call.refers += 1,
+            m if call.kind != CallKind::Call && Some(m) == opening => {
+                call.initial.push(ti);
+                if let Some(code) = tx.final_status {
+                    call.final_status = Some(code);
+                    call.answered = (200..300).contains(&code);
+                    if call.answered {
+                        call.answer_message = tx.final_message;
+                        call.answer_time = tx.final_message.and_then(|m| time(m as usize));
                     }
                 }
             }
+            _ => {}
         }
-        if call.answered && call.kind == CallKind::Call {
-            let end = call.end_time.or(call.last_time);
-            call.duration_ms = micros_between(call.answer_time, end).map(|us| us / 1000);
+        for &mi in &tx.messages {
+            let m = &msgs[mi as usize].msg;
+            if let (Some(code), Some(ft), Some(tt)) =
+                (m.status(), m.from().and_then(|f| f.tag()), m.to().and_then(|t| t.tag()))
+            {
+                if code > 100 && code < 300 && !call.dialogs.iter().any(|(a, b)| a == ft && b == tt) {
+                    call.dialogs.push((ft.to_string(), tt.to_string()));
+                }
+            }
         }
     }
-    out
+    if call.answered && call.kind == CallKind::Call {
+        let end = call.end_time.or(call.last_time);
+        call.duration_ms = micros_between(call.answer_time, end).map(|us| us / 1000);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Analysis;
+    use crate::calls::{CallKind, Ending};
+    use crate::diagnose::Options;
+
+    fn req(method: &str, cseq: u32, branch: &str, to_tag: &str, from_tag: &str) -> String {
+        let to = if to_tag.is_empty() { String::new() } else { format!(";tag={to_tag}") };
+        format!(
+            "{method} sip:100@192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:5060;branch={branch}\r\n\
+             From: <sip:200@198.51.100.7>;tag={from_tag}\r\nTo: <sip:100@192.0.2.10>{to}\r\nCall-ID: c1\r\n\
+             CSeq: {cseq} {method}\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+    }
+
+    fn resp(code: u16, reason: &str, method: &str, cseq: u32, branch: &str, to_tag: &str) -> String {
+        let to = if to_tag.is_empty() { String::new() } else { format!(";tag={to_tag}") };
+        format!(
+            "SIP/2.0 {code} {reason}\r\nVia: SIP/2.0/UDP 198.51.100.7:5060;branch={branch}\r\n\
+             From: <sip:200@198.51.100.7>;tag=ft\r\nTo: <sip:100@192.0.2.10>{to}\r\nCall-ID: c1\r\n\
+             CSeq: {cseq} {method}\r\nContent-Length: 0\r\n\r\n"
+        )
+    }
+
+    #[test]
+    fn auth_retry_answer_bye_and_retransmissions() {
+        let text = [
+            req("INVITE", 1, "z9hG4bKa", "", "ft"),
+            req("INVITE", 1, "z9hG4bKa", "", "ft"),
+            resp(407, "Proxy Authentication Required", "INVITE", 1, "z9hG4bKa", "t0"),
+            req("ACK", 1, "z9hG4bKa", "t0", "ft"),
+            req("INVITE", 2, "z9hG4bKb", "", "ft"),
+            resp(180, "Ringing", "INVITE", 2, "z9hG4bKb", "t1"),
+            resp(200, "OK", "INVITE", 2, "z9hG4bKb", "t1"),
+            resp(200, "OK", "INVITE", 2, "z9hG4bKb", "t1"),
+            req("ACK", 2, "z9hG4bKc", "t1", "ft"),
+            req("INVITE", 3, "z9hG4bKd", "t1", "ft"),
+            resp(200, "OK", "INVITE", 3, "z9hG4bKd", "t1"),
+            req("BYE", 4, "z9hG4bKe", "t1", "ft"),
+        ]
+        .concat();
+        let ing = crate::ingest(&text);
+        let a = Analysis::new(&ing, &Options::default());
+        assert_eq!(a.messages.len(), 12);
+        let c = &a.calls;
+        assert_eq!(c.retransmission_of[1], Some(0));
+        assert_eq!(c.retransmission_of[7], Some(6));
+        assert_eq!(c.copies(7), 2);
+        assert_eq!(c.calls.len(), 1);
+        let call = &c.calls[0];
+        assert_eq!(call.kind, CallKind::Call);
+        assert_eq!(call.final_status, Some(200));
+        assert!(call.answered);
+        assert_eq!(call.reinvites, 1);
+        assert_eq!(call.initial.len(), 2);
+        assert_eq!(call.answer_message, Some(6));
+        assert_eq!(call.ended_by, Some(Ending::Bye { by_caller: Some(true) }));
+        assert_eq!(call.end_message, Some(11));
+        let t0 = &c.transactions[call.initial[0] as usize];
+        assert_eq!((t0.request_copies, t0.final_status), (2, Some(407)));
+        let t1 = &c.transactions[call.initial[1] as usize];
+        assert_eq!((t1.final_copies, t1.provisional.clone()), (2, vec![180]));
+        assert_eq!(call.dialogs.len(), 1);
+    }
+
+    #[test]
+    fn cancel_and_error_endings() {
+        let text = [
+            req("INVITE", 1, "z9hG4bKa", "", "ft"),
+            resp(180, "Ringing", "INVITE", 1, "z9hG4bKa", "t1"),
+            req("CANCEL", 1, "z9hG4bKa", "", "ft"),
+            resp(487, "Request Terminated", "INVITE", 1, "z9hG4bKa", "t1"),
+        ]
+        .concat();
+        let ing = crate::ingest(&text);
+        let a = Analysis::new(&ing, &Options::default());
+        let call = &a.calls.calls[0];
+        assert_eq!(call.ended_by, Some(Ending::Cancel));
+        assert!(!call.answered);
+        let text = [req("INVITE", 1, "z9hG4bKa", "", "ft"), resp(486, "Busy Here", "INVITE", 1, "z9hG4bKa", "t1")]
+            .concat();
+        let ing = crate::ingest(&text);
+        let a = Analysis::new(&ing, &Options::default());
+        let call = &a.calls.calls[0];
+        assert_eq!(call.ended_by, Some(Ending::Error(486)));
+        assert_eq!(call.end_message, Some(1));
+        assert_eq!(call.final_status, Some(486));
+    }
+
+    #[test]
+    fn register_is_its_own_call() {
+        let text = [req("REGISTER", 1, "z9hG4bKr1", "", "rt"), resp(401, "Unauthorized", "REGISTER", 1, "z9hG4bKr1", "x")]
+            .concat()
+            .replace("Call-ID: c1", "Call-ID: reg1");
+        let ing = crate::ingest(&text);
+        let a = Analysis::new(&ing, &Options::default());
+        let call = &a.calls.calls[0];
+        assert_eq!(call.kind, CallKind::Registration);
+        assert_eq!(call.final_status, Some(401));
+        assert!(!call.answered);
+    }
 }

@@ -17,14 +17,17 @@ pub mod analysis;
 pub mod calls;
 pub mod cli;
 pub mod diagnose;
+pub mod export;
 pub mod ingest;
 pub mod kb;
 pub mod media;
 pub mod pcap;
 pub mod permalink;
+pub mod redact;
 pub mod report;
 pub mod sip;
 pub mod text;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

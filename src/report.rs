@@ -22,6 +22,19 @@ pub struct Report {
     pub partials: Vec<PartialOut>,
     pub problems: Vec<ProblemOut>,
     pub findings: Vec<FindingOut>,
+    /// The overall verdict in one sentence.
+    #[serde(default)]
+    pub verdict: VerdictOut,
+}
+
+/// The overall verdict: one sentence and a severity (`error`, `warning`, `info`, `expected`, or
+/// `ok` when nothing is wrong), with the cause and call it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VerdictOut {
+    pub severity: String,
+    pub text: String,
+    pub cause: Option<String>,
+    pub call: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +132,9 @@ pub struct FindingOut {
     pub fixes: Vec<String>,
     pub checks: Vec<String>,
     pub call: Option<u32>,
+    /// How to confirm on the chosen PBX (`--pbx`); every PBX's step, named, when none is chosen.
+    #[serde(default)]
+    pub confirm: Vec<String>,
 }
 
 /// How much to put in a report.
@@ -197,9 +213,17 @@ impl Report {
                     fixes: cause.map(|c| c.fixes.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
                     checks: cause.map(|c| c.checks.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
                     call: f.call,
+                    confirm: crate::diagnose::confirm_steps(f.cause, a.options.pbx.as_deref()),
                 }
             })
             .collect();
+        let v = crate::diagnose::verdict(a);
+        let verdict = VerdictOut {
+            severity: v.severity.to_string(),
+            text: v.text,
+            cause: v.cause.map(str::to_string),
+            call: v.call,
+        };
         let calls = a
             .calls
             .calls
@@ -281,6 +305,7 @@ impl Report {
                 .collect(),
             problems,
             findings,
+            verdict,
         }
     }
 }

@@ -1,9 +1,13 @@
 //! Header names (with RFC 3261 compact forms) and the typed readers for the headers diagnosis
-//! needs. Readers are lenient and never fail the message: `None` means "could not read".
+//! needs. Readers are lenient and never fail the message: `None` means "could not read". The
+//! `*_ok` checks next to them say whether a value follows the grammar; the parser uses them to
+//! report [`ProblemKind::BadHeaderValue`](super::ProblemKind::BadHeaderValue).
+//!
+//! Header values may span folded lines, so every reader treats CR and LF as white space.
 
-use super::uri::Uri;
+use super::uri::{is_scheme, Uri};
 use super::Method;
-use crate::text::trim_lws;
+use std::borrow::Cow;
 
 /// Headers sipdiag knows by name. Everything else is `Other` and stays raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,15 +48,33 @@ pub enum HeaderName {
     Identity,
     PAssertedIdentity,
     Diversion,
+    Date,
+    Accept,
+    ProxyRequire,
+    Unsupported,
+    MinExpires,
+    RSeq,
+    RAck,
+    Replaces,
+    ContentDisposition,
+    Privacy,
+    PPreferredIdentity,
+    RemotePartyId,
+    HistoryInfo,
+    Path,
     Other,
 }
+
+/// Number of [`HeaderName`] variants (for tables indexed by `name as usize`).
+pub(crate) const HEADER_NAMES: usize = HeaderName::Other as usize + 1;
 
 impl HeaderName {
     /// Case-insensitive lookup of a header name, compact forms included.
     pub fn lookup(name: &str) -> HeaderName {
         use HeaderName::*;
-        if name.len() == 1 {
-            return match name.as_bytes()[0].to_ascii_lowercase() {
+        let b = name.as_bytes();
+        if b.len() == 1 {
+            return match b[0].to_ascii_lowercase() {
                 b'i' => CallId,
                 b'm' => Contact,
                 b'f' => From,
@@ -72,45 +94,124 @@ impl HeaderName {
                 _ => Other,
             };
         }
-        const NAMES: &[(&str, HeaderName)] = &[
-            ("via", Via),
-            ("from", From),
-            ("to", To),
-            ("call-id", CallId),
-            ("cseq", CSeq),
-            ("contact", Contact),
-            ("content-length", ContentLength),
-            ("content-type", ContentType),
-            ("content-encoding", ContentEncoding),
-            ("max-forwards", MaxForwards),
-            ("route", Route),
-            ("record-route", RecordRoute),
-            ("reason", Reason),
-            ("warning", Warning),
-            ("retry-after", RetryAfter),
-            ("session-expires", SessionExpires),
-            ("min-se", MinSE),
-            ("refer-to", ReferTo),
-            ("referred-by", ReferredBy),
-            ("event", Event),
-            ("allow-events", AllowEvents),
-            ("subscription-state", SubscriptionState),
-            ("www-authenticate", WwwAuthenticate),
-            ("authorization", Authorization),
-            ("proxy-authenticate", ProxyAuthenticate),
-            ("proxy-authorization", ProxyAuthorization),
-            ("user-agent", UserAgent),
-            ("server", Server),
-            ("allow", Allow),
-            ("supported", Supported),
-            ("require", Require),
-            ("expires", Expires),
-            ("subject", Subject),
-            ("identity", Identity),
-            ("p-asserted-identity", PAssertedIdentity),
-            ("diversion", Diversion),
-        ];
-        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or(Other, |(_, h)| *h)
+        let mut buf = [0u8; 20];
+        if b.len() > buf.len() {
+            return Other;
+        }
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        match &buf[..b.len()] {
+            b"via" => Via,
+            b"from" => From,
+            b"to" => To,
+            b"call-id" => CallId,
+            b"cseq" => CSeq,
+            b"contact" => Contact,
+            b"content-length" => ContentLength,
+            b"content-type" => ContentType,
+            b"content-encoding" => ContentEncoding,
+            b"max-forwards" => MaxForwards,
+            b"route" => Route,
+            b"record-route" => RecordRoute,
+            b"reason" => Reason,
+            b"warning" => Warning,
+            b"retry-after" => RetryAfter,
+            b"session-expires" => SessionExpires,
+            b"min-se" => MinSE,
+            b"refer-to" => ReferTo,
+            b"referred-by" => ReferredBy,
+            b"event" => Event,
+            b"allow-events" => AllowEvents,
+            b"subscription-state" => SubscriptionState,
+            b"www-authenticate" => WwwAuthenticate,
+            b"authorization" => Authorization,
+            b"proxy-authenticate" => ProxyAuthenticate,
+            b"proxy-authorization" => ProxyAuthorization,
+            b"user-agent" => UserAgent,
+            b"server" => Server,
+            b"allow" => Allow,
+            b"supported" => Supported,
+            b"require" => Require,
+            b"expires" => Expires,
+            b"subject" => Subject,
+            b"identity" => Identity,
+            b"p-asserted-identity" => PAssertedIdentity,
+            b"diversion" => Diversion,
+            b"date" => Date,
+            b"accept" => Accept,
+            b"proxy-require" => ProxyRequire,
+            b"unsupported" => Unsupported,
+            b"min-expires" => MinExpires,
+            b"rseq" => RSeq,
+            b"rack" => RAck,
+            b"replaces" => Replaces,
+            b"content-disposition" => ContentDisposition,
+            b"privacy" => Privacy,
+            b"p-preferred-identity" => PPreferredIdentity,
+            b"remote-party-id" => RemotePartyId,
+            b"history-info" => HistoryInfo,
+            b"path" => Path,
+            _ => Other,
+        }
+    }
+
+    /// The usual spelling of the name (`""` for `Other`).
+    pub fn as_str(self) -> &'static str {
+        use HeaderName::*;
+        match self {
+            Via => "Via",
+            From => "From",
+            To => "To",
+            CallId => "Call-ID",
+            CSeq => "CSeq",
+            Contact => "Contact",
+            ContentLength => "Content-Length",
+            ContentType => "Content-Type",
+            ContentEncoding => "Content-Encoding",
+            MaxForwards => "Max-Forwards",
+            Route => "Route",
+            RecordRoute => "Record-Route",
+            Reason => "Reason",
+            Warning => "Warning",
+            RetryAfter => "Retry-After",
+            SessionExpires => "Session-Expires",
+            MinSE => "Min-SE",
+            ReferTo => "Refer-To",
+            ReferredBy => "Referred-By",
+            Event => "Event",
+            AllowEvents => "Allow-Events",
+            SubscriptionState => "Subscription-State",
+            WwwAuthenticate => "WWW-Authenticate",
+            Authorization => "Authorization",
+            ProxyAuthenticate => "Proxy-Authenticate",
+            ProxyAuthorization => "Proxy-Authorization",
+            UserAgent => "User-Agent",
+            Server => "Server",
+            Allow => "Allow",
+            Supported => "Supported",
+            Require => "Require",
+            Expires => "Expires",
+            Subject => "Subject",
+            Identity => "Identity",
+            PAssertedIdentity => "P-Asserted-Identity",
+            Diversion => "Diversion",
+            Date => "Date",
+            Accept => "Accept",
+            ProxyRequire => "Proxy-Require",
+            Unsupported => "Unsupported",
+            MinExpires => "Min-Expires",
+            RSeq => "RSeq",
+            RAck => "RAck",
+            Replaces => "Replaces",
+            ContentDisposition => "Content-Disposition",
+            Privacy => "Privacy",
+            PPreferredIdentity => "P-Preferred-Identity",
+            RemotePartyId => "Remote-Party-ID",
+            HistoryInfo => "History-Info",
+            Path => "Path",
+            Other => "",
+        }
     }
 
     /// Headers whose value may be a comma-separated list of entries.
@@ -118,66 +219,218 @@ impl HeaderName {
         use HeaderName::*;
         matches!(
             self,
-            Via | Contact | Route | RecordRoute | Allow | Supported | Require | AllowEvents | Warning | Reason
+            Via | Contact
+                | Route
+                | RecordRoute
+                | Allow
+                | Supported
+                | Require
+                | AllowEvents
+                | Warning
+                | Reason
+                | Accept
+                | ProxyRequire
+                | Unsupported
+                | ContentEncoding
+                | PAssertedIdentity
+                | PPreferredIdentity
+                | Diversion
+                | HistoryInfo
+                | Path
+                | RemotePartyId
+                | Privacy
+        )
+    }
+
+    /// Headers that may appear at most once (RFC 3261 §7.3.1: only list headers repeat).
+    pub fn is_single(self) -> bool {
+        use HeaderName::*;
+        matches!(
+            self,
+            From | To
+                | CallId
+                | CSeq
+                | MaxForwards
+                | ContentLength
+                | ContentType
+                | Expires
+                | MinExpires
+                | SessionExpires
+                | MinSE
+                | RetryAfter
+                | SubscriptionState
+                | Event
+                | ReferTo
+                | Replaces
+                | RSeq
+                | RAck
+                | Date
         )
     }
 }
 
-/// Splits a header value on commas that are outside quotes and `<>` (RFC 3261 §7.3.1).
+/// SIP's white space inside header values: SP, HTAB, and the CR/LF of folded lines.
+pub(crate) fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Trims [`is_ws`] white space from both ends.
+pub(crate) fn trim_ws(s: &str) -> &str {
+    s.trim_matches(is_ws)
+}
+
+/// `token` characters of RFC 3261 §25.1.
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
+}
+
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_byte)
+}
+
+/// Removes one pair of surrounding double quotes (the content keeps its backslash escapes).
+pub(crate) fn unquote(s: &str) -> &str {
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// Index of the first byte in `s` equal to `stop` outside double quotes (backslash escapes
+/// honoured inside quotes), or `s.len()`.
+fn find_unquoted(s: &str, stop: u8) -> usize {
+    let b = s.as_bytes();
+    let mut in_q = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_q => i += 1,
+            b'"' => in_q = !in_q,
+            c if c == stop && !in_q => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Whether the double quotes in `s` are balanced (escapes honoured).
+fn quotes_balanced(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut in_q = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_q => i += 1,
+            b'"' => in_q = !in_q,
+            _ => {}
+        }
+        i += 1;
+    }
+    !in_q
+}
+
+/// Splits a header value on commas that are outside quotes, `<>` and `()` (RFC 3261 §7.3.1).
+/// Empty entries are skipped.
 pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    split_list_raw(value).filter(|s| !s.is_empty())
+}
+
+/// Like [`split_list`] but yields empty entries too (for grammar checks).
+pub(crate) fn split_list_raw(value: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(value);
-    std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || {
         let s = rest?;
         let b = s.as_bytes();
-        let (mut in_q, mut in_a, mut esc) = (false, false, false);
+        let (mut in_q, mut in_a, mut paren) = (false, false, 0u32);
         let mut cut = None;
-        for (i, &c) in b.iter().enumerate() {
-            if esc {
-                esc = false;
-                continue;
-            }
-            match c {
-                b'\\' if in_q => esc = true,
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' if in_q => i += 1,
                 b'"' => in_q = !in_q,
                 b'<' if !in_q => in_a = true,
                 b'>' if !in_q => in_a = false,
-                b',' if !in_q && !in_a => {
+                b'(' if !in_q && !in_a => paren += 1,
+                b')' if !in_q && !in_a => paren = paren.saturating_sub(1),
+                b',' if !in_q && !in_a && paren == 0 => {
                     cut = Some(i);
                     break;
                 }
                 _ => {}
             }
+            i += 1;
         }
         let (item, next) = match cut {
             Some(i) => (&s[..i], Some(&s[i + 1..])),
             None => (s, None),
         };
         rest = next;
-        let item = item.trim_matches(|c: char| c.is_ascii_whitespace());
-        if !item.is_empty() {
-            return Some(item);
-        }
+        Some(trim_ws(item))
     })
 }
 
-/// Iterates `;name=value` parameters in `s` (which starts after the first `;`). Values keep
-/// their quotes stripped.
+/// Iterates `;name=value` parameters in `s` (the text after the first `;`). Semicolons inside
+/// quotes do not split; values lose one pair of surrounding quotes. Empty items are skipped.
 pub fn params(s: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
-    s.split(';').filter_map(|p| {
-        let p = p.trim_matches(|c: char| c.is_ascii_whitespace());
-        if p.is_empty() {
-            return None;
-        }
-        Some(match p.split_once('=') {
-            Some((n, v)) => (trim_lws(n), Some(v.trim_matches(|c: char| c.is_ascii_whitespace()).trim_matches('"'))),
-            None => (p, None),
+    params_raw(s).filter(|(n, _)| !n.is_empty()).map(|(n, v)| (n, v.map(unquote)))
+}
+
+/// Like [`params`] but with empty items and values as written (quotes kept).
+fn params_raw(s: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        let i = find_unquoted(s, b';').min(s.len());
+        let item = &s[..i];
+        rest = if i < s.len() { Some(&s[i + 1..]) } else { None };
+        let item = trim_ws(item);
+        Some(match item.find('=') {
+            Some(e) => (trim_ws(&item[..e]), Some(trim_ws(&item[e + 1..]))),
+            None => (item, None),
         })
     })
 }
 
-/// The value of parameter `name` (case-insensitive) in a `;`-parameter list.
+/// The value of parameter `name` (case-insensitive) in a `;`-parameter list: `None` if absent,
+/// `Some(None)` if present without a value.
 pub fn param<'a>(s: &'a str, name: &str) -> Option<Option<&'a str>> {
     params(s).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+}
+
+/// Whether a parameter list follows the grammar: no empty items, token names, values that are
+/// tokens, hosts or quoted strings.
+pub(crate) fn params_ok(s: &str) -> bool {
+    if trim_ws(s).is_empty() {
+        // `;` with nothing after it
+        return false;
+    }
+    if !quotes_balanced(s) {
+        return false;
+    }
+    params_raw(s).all(|(n, v)| {
+        is_token(n)
+            && v.is_none_or(|v| {
+                !v.is_empty() && (v.starts_with('"') || !v.bytes().any(|b| b.is_ascii_whitespace() || b == b','))
+            })
+    })
+}
+
+/// Parses an all-digit string to `u32`; `None` when empty, not digits, or larger than u32.
+pub(crate) fn parse_u32(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Like [`parse_u32`] but values larger than u32 saturate (delta-seconds have no upper bound).
+pub(crate) fn parse_u32_saturating(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.parse().unwrap_or(u32::MAX))
 }
 
 /// One Via entry: `SIP/2.0/UDP host:port;branch=…;received=…;rport=…`.
@@ -193,88 +446,150 @@ pub struct Via<'a> {
     pub params: &'a str,
 }
 
+/// The parts of a Via entry before reading parameters, with the grammar checks.
+struct ViaParts<'a> {
+    via: Via<'a>,
+    ok: bool,
+}
+
+impl Via<'_> {
+    /// Whether `entry` is a well-formed Via entry.
+    pub(crate) fn entry_ok(entry: &str) -> bool {
+        Via::parse_checked(entry).is_some_and(|p| p.ok)
+    }
+}
+
 impl<'a> Via<'a> {
     pub fn parse(entry: &'a str) -> Option<Via<'a>> {
-        let entry = entry.trim_matches(|c: char| c.is_ascii_whitespace());
-        // sent-protocol = name / version / transport, LWS allowed around the slashes
-        let slash1 = entry.find('/')?;
-        let slash2 = slash1 + 1 + entry[slash1 + 1..].find('/')?;
-        let after = entry[slash2 + 1..].trim_start();
-        let tend = after.find(|c: char| c.is_ascii_whitespace() || c == ';').unwrap_or(after.len());
+        Self::parse_checked(entry).map(|p| p.via)
+    }
+
+    fn parse_checked(entry: &'a str) -> Option<ViaParts<'a>> {
+        let entry = trim_ws(entry);
+        // sent-protocol = name SLASH version SLASH transport, LWS allowed around the slashes
+        let s1 = entry.find('/')?;
+        let name = trim_ws(&entry[..s1]);
+        let rest = &entry[s1 + 1..];
+        let s2 = rest.find('/')?;
+        let version = trim_ws(&rest[..s2]);
+        let after = rest[s2 + 1..].trim_start_matches(is_ws);
+        let tend = after.find(|c: char| is_ws(c) || c == ';').unwrap_or(after.len());
         let transport = &after[..tend];
         if transport.is_empty() {
             return None;
         }
-        let rest = &after[tend..];
-        let rest = rest.trim_start();
-        let (sent_by, params) = match rest.find(';') {
-            Some(i) => (rest[..i].trim(), &rest[i + 1..]),
-            None => (rest.trim(), ""),
+        let rest = after[tend..].trim_start_matches(is_ws);
+        let (sent_by, params, has_semi) = match rest.find(';') {
+            Some(i) => (trim_ws(&rest[..i]), &rest[i + 1..], true),
+            None => (trim_ws(rest), "", false),
         };
         let (host, port) = super::uri::split_host_port(sent_by);
+        let mut ok = name.eq_ignore_ascii_case("SIP")
+            && version == "2.0"
+            && is_token(transport)
+            && !host.is_empty()
+            && (host.starts_with('[') || !host.contains(':'))
+            && !sent_by.contains(|c: char| is_ws(c) || c == ',' || c == '"')
+            && (port.is_some() || !sent_by.ends_with(':'))
+            && (!has_semi || params_ok(params));
         let mut via = Via { transport, host, port, branch: None, received: None, rport: None, params };
-        for (n, v) in super::header::params(params) {
+        for (n, v) in self::params(params) {
             if n.eq_ignore_ascii_case("branch") {
                 via.branch = v;
+                ok &= v.is_some_and(|v| !v.is_empty());
             } else if n.eq_ignore_ascii_case("received") {
                 via.received = v;
             } else if n.eq_ignore_ascii_case("rport") {
                 via.rport = Some(v.and_then(|p| p.parse().ok()));
+                ok &= v.is_none_or(|p| p.parse::<u16>().is_ok());
             }
         }
-        Some(via)
+        Some(ViaParts { via, ok })
+    }
+
+    /// Whether the branch starts with the RFC 3261 magic cookie and has something after it.
+    pub fn has_magic_cookie(&self) -> bool {
+        self.branch.is_some_and(|b| b.len() > 7 && b.starts_with("z9hG4bK"))
+    }
+
+    /// A Via parameter by name (`maddr`, `ttl`, `alias`, …).
+    pub fn param(&self, name: &str) -> Option<Option<&'a str>> {
+        param(self.params, name)
     }
 }
 
 /// `"Display" <uri>;params` or `uri;params` (From, To, Contact, Route, Refer-To, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NameAddr<'a> {
+    /// The display name without its surrounding quotes (backslash escapes kept as written).
     pub display: Option<&'a str>,
     pub uri: &'a str,
     pub params: &'a str,
 }
 
+impl NameAddr<'_> {
+    /// Whether `v` is a well-formed name-addr or addr-spec with parameters.
+    pub(crate) fn value_ok(v: &str) -> bool {
+        NameAddr::parse_checked(v).is_some_and(|(_, ok)| ok)
+    }
+
+    /// Whether `v` is a well-formed `<uri>` with parameters (Route, Record-Route, Path).
+    pub(crate) fn angle_ok(v: &str) -> bool {
+        NameAddr::parse_checked(v).is_some_and(|(_, ok)| ok) && trim_ws(v).contains('<')
+    }
+}
+
 impl<'a> NameAddr<'a> {
     pub fn parse(v: &'a str) -> Option<NameAddr<'a>> {
-        let v = v.trim_matches(|c: char| c.is_ascii_whitespace());
+        Self::parse_checked(v).map(|(n, _)| n)
+    }
+
+    fn parse_checked(v: &'a str) -> Option<(NameAddr<'a>, bool)> {
+        let v = trim_ws(v);
         if v.is_empty() {
             return None;
         }
         if v == "*" {
-            return Some(NameAddr { display: None, uri: "*", params: "" });
+            return Some((NameAddr { display: None, uri: "*", params: "" }, true));
         }
-        // find '<' outside quotes
-        let b = v.as_bytes();
-        let (mut in_q, mut esc) = (false, false);
-        let mut lt = None;
-        for (i, &c) in b.iter().enumerate() {
-            if esc {
-                esc = false;
-                continue;
-            }
-            match c {
-                b'\\' if in_q => esc = true,
-                b'"' => in_q = !in_q,
-                b'<' if !in_q => {
-                    lt = Some(i);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        if let Some(lt) = lt {
+        let lt = find_unquoted(v, b'<');
+        if lt < v.len() {
             let gt = v[lt..].find('>').map(|i| lt + i)?;
-            let display = v[..lt].trim_matches(|c: char| c.is_ascii_whitespace()).trim_matches('"');
-            let after = &v[gt + 1..];
-            let params = after.trim_start().strip_prefix(';').unwrap_or("");
-            Some(NameAddr { display: (!display.is_empty()).then_some(display), uri: v[lt + 1..gt].trim(), params })
+            let display_raw = trim_ws(&v[..lt]);
+            let raw_uri = &v[lt + 1..gt];
+            let uri = trim_ws(raw_uri);
+            let after = v[gt + 1..].trim_start_matches(is_ws);
+            let (params, params_good) = match after.strip_prefix(';') {
+                Some(p) => (p, params_ok(p)),
+                None => ("", after.is_empty()),
+            };
+            let (display, display_good) = if display_raw.starts_with('"') {
+                let ok = display_raw.len() >= 2 && display_raw.ends_with('"') && quotes_balanced(display_raw);
+                (unquote(display_raw), ok)
+            } else {
+                let ok = display_raw.bytes().all(|b| !b.is_ascii() || is_token_byte(b) || b == b' ' || b == b'\t');
+                (display_raw, ok)
+            };
+            let ok = display_good
+                && params_good
+                && raw_uri.len() == uri.len()
+                && !uri.contains(is_ws)
+                && uri_has_scheme(uri);
+            let display = (!display.is_empty()).then_some(display);
+            Some((NameAddr { display, uri, params }, ok))
         } else {
             // addr-spec: parameters after the URI belong to the header, not the URI
-            let (uri, params) = match v.find(';') {
-                Some(i) => (&v[..i], &v[i + 1..]),
-                None => (v, ""),
+            if v.starts_with('"') {
+                return None;
+            }
+            let (uri, params, has_semi) = match v.find(';') {
+                Some(i) => (trim_ws(&v[..i]), &v[i + 1..], true),
+                None => (v, "", false),
             };
-            Some(NameAddr { display: None, uri: uri.trim(), params })
+            let ok = uri_has_scheme(uri)
+                && !uri.contains(|c: char| is_ws(c) || c == '?' || c == ',' || c == '"' || c == '>')
+                && (!has_semi || params_ok(params));
+            Some((NameAddr { display: None, uri, params }, ok))
         }
     }
 
@@ -282,9 +597,18 @@ impl<'a> NameAddr<'a> {
         param(self.params, "tag").flatten()
     }
 
+    /// A header parameter (`expires`, `q`, `+sip.instance`, …).
+    pub fn param(&self, name: &str) -> Option<Option<&'a str>> {
+        param(self.params, name)
+    }
+
     pub fn parsed_uri(&self) -> Option<Uri<'a>> {
         Uri::parse(self.uri)
     }
+}
+
+fn uri_has_scheme(uri: &str) -> bool {
+    uri.split_once(':').is_some_and(|(s, rest)| is_scheme(s) && !rest.is_empty())
 }
 
 /// `CSeq: 4711 INVITE`.
@@ -295,11 +619,15 @@ pub struct CSeq<'a> {
 }
 
 impl<'a> CSeq<'a> {
+    /// Reads `number method`; `None` when the number is not a u32 or the method is not a token.
     pub fn parse(v: &'a str) -> Option<CSeq<'a>> {
-        let mut it = v.split_ascii_whitespace();
-        let seq = it.next()?.parse().ok()?;
-        let method = Method::from_token(it.next()?);
-        Some(CSeq { seq, method })
+        let mut it = v.split(is_ws).filter(|s| !s.is_empty());
+        let seq = parse_u32(it.next()?)?;
+        let method = it.next()?;
+        if !is_token(method) || it.next().is_some() {
+            return None;
+        }
+        Some(CSeq { seq, method: Method::from_token(method) })
     }
 }
 
@@ -308,17 +636,17 @@ impl<'a> CSeq<'a> {
 pub struct Reason<'a> {
     pub protocol: &'a str,
     pub cause: Option<u16>,
+    /// The `text` parameter without its quotes.
     pub text: Option<&'a str>,
 }
 
 impl<'a> Reason<'a> {
     pub fn parse(v: &'a str) -> Option<Reason<'a>> {
-        let v = v.trim();
-        let (protocol, ps) = match v.find(';') {
-            Some(i) => (v[..i].trim(), &v[i + 1..]),
-            None => (v, ""),
-        };
-        if protocol.is_empty() {
+        let v = trim_ws(v);
+        let i = find_unquoted(v, b';');
+        let protocol = trim_ws(&v[..i]);
+        let ps = if i < v.len() { &v[i + 1..] } else { "" };
+        if !is_token(protocol) {
             return None;
         }
         Some(Reason {
@@ -330,6 +658,242 @@ impl<'a> Reason<'a> {
 
     pub fn is_q850(&self) -> bool {
         self.protocol.eq_ignore_ascii_case("Q.850")
+    }
+
+    pub fn is_sip(&self) -> bool {
+        self.protocol.eq_ignore_ascii_case("SIP")
+    }
+}
+
+/// One entry of `Warning: 399 pbx.example.com "Incompatible media"` (RFC 3261 §20.43).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Warning<'a> {
+    /// The three-digit warn-code.
+    pub code: u16,
+    /// The host (or pseudonym) that added the warning.
+    pub agent: &'a str,
+    /// The warning text without its quotes.
+    pub text: &'a str,
+}
+
+impl<'a> Warning<'a> {
+    pub fn parse(v: &'a str) -> Option<Warning<'a>> {
+        let v = trim_ws(v);
+        let (code, rest) = v.split_once(is_ws)?;
+        if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let rest = rest.trim_start_matches(is_ws);
+        let (agent, text) = rest.split_once(is_ws)?;
+        let text = trim_ws(text);
+        if agent.is_empty() || !(text.len() >= 2 && text.starts_with('"') && text.ends_with('"')) {
+            return None;
+        }
+        Some(Warning { code: code.parse().ok()?, agent, text: unquote(text) })
+    }
+}
+
+/// `Retry-After: 120 (in a meeting);duration=1800` (RFC 3261 §20.33).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter<'a> {
+    /// Seconds (values beyond u32 saturate).
+    pub seconds: u32,
+    /// The comment without its parentheses.
+    pub comment: Option<&'a str>,
+    pub duration: Option<u32>,
+    pub params: &'a str,
+}
+
+impl<'a> RetryAfter<'a> {
+    pub fn parse(v: &'a str) -> Option<RetryAfter<'a>> {
+        let v = trim_ws(v);
+        let end = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+        let seconds = parse_u32_saturating(&v[..end])?;
+        let mut rest = v[end..].trim_start_matches(is_ws);
+        let mut comment = None;
+        if let Some(r) = rest.strip_prefix('(') {
+            let close = r.rfind(')')?;
+            comment = Some(&r[..close]);
+            rest = r[close + 1..].trim_start_matches(is_ws);
+        }
+        let params = match rest.strip_prefix(';') {
+            Some(p) => p,
+            None if rest.is_empty() => "",
+            None => return None,
+        };
+        let duration = param(params, "duration").flatten().and_then(parse_u32_saturating);
+        Some(RetryAfter { seconds, comment, duration, params })
+    }
+}
+
+/// Who refreshes a session timer (RFC 4028).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresher {
+    Uac,
+    Uas,
+}
+
+/// `Session-Expires: 1800;refresher=uac` (RFC 4028).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionExpires<'a> {
+    pub delta: u32,
+    /// `None` when absent or not `uac`/`uas`.
+    pub refresher: Option<Refresher>,
+    pub params: &'a str,
+}
+
+impl<'a> SessionExpires<'a> {
+    pub fn parse(v: &'a str) -> Option<SessionExpires<'a>> {
+        let (d, params) = split_value_params(v);
+        let delta = parse_u32(d)?;
+        let refresher = param(params, "refresher").flatten().and_then(|r| {
+            if r.eq_ignore_ascii_case("uac") {
+                Some(Refresher::Uac)
+            } else if r.eq_ignore_ascii_case("uas") {
+                Some(Refresher::Uas)
+            } else {
+                None
+            }
+        });
+        Some(SessionExpires { delta, refresher, params })
+    }
+}
+
+/// Splits `value;params` at the first `;` outside quotes (value trimmed).
+fn split_value_params(v: &str) -> (&str, &str) {
+    let v = trim_ws(v);
+    let i = find_unquoted(v, b';');
+    (trim_ws(&v[..i]), if i < v.len() { &v[i + 1..] } else { "" })
+}
+
+/// `Event: refer;id=93809824` (RFC 6665).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    /// The event package, with template if any (`presence.winfo`).
+    pub package: &'a str,
+    pub id: Option<&'a str>,
+    pub params: &'a str,
+}
+
+impl<'a> Event<'a> {
+    pub fn parse(v: &'a str) -> Option<Event<'a>> {
+        let (package, params) = split_value_params(v);
+        if !is_token(package) {
+            return None;
+        }
+        Some(Event { package, id: param(params, "id").flatten(), params })
+    }
+}
+
+/// `Subscription-State: terminated;reason=noresource` (RFC 6665).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubscriptionState<'a> {
+    /// `active`, `pending`, `terminated` or an extension, as written.
+    pub state: &'a str,
+    pub reason: Option<&'a str>,
+    pub expires: Option<u32>,
+    pub retry_after: Option<u32>,
+    pub params: &'a str,
+}
+
+impl<'a> SubscriptionState<'a> {
+    pub fn parse(v: &'a str) -> Option<SubscriptionState<'a>> {
+        let (state, params) = split_value_params(v);
+        if !is_token(state) {
+            return None;
+        }
+        Some(SubscriptionState {
+            state,
+            reason: param(params, "reason").flatten(),
+            expires: param(params, "expires").flatten().and_then(parse_u32_saturating),
+            retry_after: param(params, "retry-after").flatten().and_then(parse_u32_saturating),
+            params,
+        })
+    }
+
+    pub fn is_terminated(&self) -> bool {
+        self.state.eq_ignore_ascii_case("terminated")
+    }
+}
+
+/// `Refer-To: <sip:bob@example.com?Replaces=…>` (RFC 3515, RFC 3891 when attended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferTo<'a> {
+    pub addr: NameAddr<'a>,
+}
+
+impl<'a> ReferTo<'a> {
+    pub fn parse(v: &'a str) -> Option<ReferTo<'a>> {
+        NameAddr::parse(v).map(|addr| ReferTo { addr })
+    }
+
+    pub fn uri(&self) -> &'a str {
+        self.addr.uri
+    }
+
+    /// The embedded `Replaces` URI header as written (percent-escaped).
+    pub fn replaces_raw(&self) -> Option<&'a str> {
+        let (_, headers) = self.addr.uri.split_once('?')?;
+        headers.split('&').find_map(|h| {
+            let (n, v) = h.split_once('=')?;
+            n.eq_ignore_ascii_case("Replaces").then_some(v)
+        })
+    }
+
+    /// The embedded `Replaces` value, percent-decoded: read it with [`Replaces::parse`].
+    pub fn replaces(&self) -> Option<Cow<'a, str>> {
+        self.replaces_raw().map(percent_decode)
+    }
+}
+
+/// `Replaces: call-id;to-tag=…;from-tag=…[;early-only]` (RFC 3891).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replaces<'a> {
+    pub call_id: &'a str,
+    pub to_tag: Option<&'a str>,
+    pub from_tag: Option<&'a str>,
+    pub early_only: bool,
+}
+
+impl<'a> Replaces<'a> {
+    pub fn parse(v: &'a str) -> Option<Replaces<'a>> {
+        let (call_id, params) = split_value_params(v);
+        if call_id.is_empty() {
+            return None;
+        }
+        Some(Replaces {
+            call_id,
+            to_tag: param(params, "to-tag").flatten(),
+            from_tag: param(params, "from-tag").flatten(),
+            early_only: param(params, "early-only").is_some(),
+        })
+    }
+}
+
+/// Decodes `%XX` escapes; invalid escapes stay as written, and bytes that do not form UTF-8
+/// become U+FFFD. Borrowed when there is nothing to decode.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
 }
 
@@ -345,34 +909,51 @@ pub struct Auth<'a> {
     pub response: Option<&'a str>,
     pub algorithm: Option<&'a str>,
     pub qop: Option<&'a str>,
+    pub opaque: Option<&'a str>,
+    pub cnonce: Option<&'a str>,
+    pub nc: Option<&'a str>,
     pub stale: bool,
+    /// Everything after the scheme, as written.
+    pub params: &'a str,
 }
 
 impl<'a> Auth<'a> {
     pub fn parse(v: &'a str) -> Option<Auth<'a>> {
-        let v = v.trim();
-        let (scheme, rest) = v.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((v, ""));
-        if scheme.is_empty() {
+        let v = trim_ws(v);
+        let (scheme, rest) = v.split_once(is_ws).unwrap_or((v, ""));
+        if !is_token(scheme) {
             return None;
         }
-        let mut a = Auth { scheme, ..Default::default() };
+        let rest = trim_ws(rest);
+        let mut a = Auth { scheme, params: rest, ..Default::default() };
         for item in split_list(rest) {
             let Some((n, val)) = item.split_once('=') else { continue };
-            let n = n.trim();
-            let val = val.trim().trim_matches('"');
-            match n.to_ascii_lowercase().as_str() {
-                "realm" => a.realm = Some(val),
-                "nonce" => a.nonce = Some(val),
-                "username" => a.username = Some(val),
-                "uri" => a.uri = Some(val),
-                "response" => a.response = Some(val),
-                "algorithm" => a.algorithm = Some(val),
-                "qop" => a.qop = Some(val),
-                "stale" => a.stale = val.eq_ignore_ascii_case("true"),
-                _ => {}
-            }
+            let n = trim_ws(n);
+            let val = unquote(trim_ws(val));
+            let slot = match n.len() {
+                2 if n.eq_ignore_ascii_case("nc") => &mut a.nc,
+                3 if n.eq_ignore_ascii_case("uri") => &mut a.uri,
+                3 if n.eq_ignore_ascii_case("qop") => &mut a.qop,
+                5 if n.eq_ignore_ascii_case("realm") => &mut a.realm,
+                5 if n.eq_ignore_ascii_case("nonce") => &mut a.nonce,
+                5 if n.eq_ignore_ascii_case("stale") => {
+                    a.stale = val.eq_ignore_ascii_case("true");
+                    continue;
+                }
+                6 if n.eq_ignore_ascii_case("opaque") => &mut a.opaque,
+                6 if n.eq_ignore_ascii_case("cnonce") => &mut a.cnonce,
+                8 if n.eq_ignore_ascii_case("username") => &mut a.username,
+                8 if n.eq_ignore_ascii_case("response") => &mut a.response,
+                9 if n.eq_ignore_ascii_case("algorithm") => &mut a.algorithm,
+                _ => continue,
+            };
+            *slot = Some(val);
         }
         Some(a)
+    }
+
+    pub fn is_digest(&self) -> bool {
+        self.scheme.eq_ignore_ascii_case("Digest")
     }
 }
 
@@ -385,6 +966,10 @@ mod tests {
         assert_eq!(HeaderName::lookup("i"), HeaderName::CallId);
         assert_eq!(HeaderName::lookup("CALL-ID"), HeaderName::CallId);
         assert_eq!(HeaderName::lookup("X-Foo"), HeaderName::Other);
+        assert_eq!(HeaderName::lookup("Proxy-Authorization"), HeaderName::ProxyAuthorization);
+        assert_eq!(HeaderName::lookup("a-name-much-longer-than-any-known"), HeaderName::Other);
+        assert_eq!(HeaderName::lookup(""), HeaderName::Other);
+        assert_eq!(HeaderName::lookup("é"), HeaderName::Other);
     }
 
     #[test]
@@ -396,6 +981,9 @@ mod tests {
         assert_eq!(v.rport, Some(Some(5061)));
         let v = Via::parse("SIP/2.0/TCP [2001:db8::9]:5070;branch=z9hG4bKa;rport").unwrap();
         assert_eq!((v.host, v.port, v.rport), ("[2001:db8::9]", Some(5070), Some(None)));
+        assert!(Via::entry_ok("SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw"));
+        assert!(!Via::entry_ok("SIP/2.0/UDP 192.0.2.15;;"));
+        assert!(!Via::entry_ok("SIP/7.0/UDP c.example.com;branch=z9hG4bKkdjuw"));
     }
 
     #[test]
@@ -406,5 +994,28 @@ mod tests {
         assert_eq!((n.uri, n.tag()), ("sip:alice@a.example", Some("9")));
         let parts: Vec<_> = split_list("<sip:a@b>, \"x,y\" <sip:c@d>;q=0.5").collect();
         assert_eq!(parts, vec!["<sip:a@b>", "\"x,y\" <sip:c@d>;q=0.5"]);
+        let n = NameAddr::parse(r#""J Rosenberg \\\""       <sip:jdrosen@example.com>"#).unwrap();
+        assert_eq!(n.display, Some(r#"J Rosenberg \\\""#));
+        assert!(NameAddr::parse("\"Mr. J. User <sip:j.user@example.com>").is_none());
+        assert!(!NameAddr::value_ok("Bell, Alexander <sip:a.g.bell@example.com>;tag=43"));
+        assert!(!NameAddr::value_ok("\"Watson, Thomas\" < sip:t.watson@example.org >"));
+        assert!(!NameAddr::value_ok("sip:user@example.com?Route=%3Csip:sip.example.com%3E"));
+        assert!(NameAddr::value_ok("<sip:user@example.com?Route=%3Csip:sip.example.com%3E>"));
+    }
+
+    #[test]
+    fn params_respect_quotes() {
+        let got: Vec<_> = params("cause=16;text=\"a;b\";x").collect();
+        assert_eq!(got, vec![("cause", Some("16")), ("text", Some("a;b")), ("x", None)]);
+        assert!(!params_ok(";;"));
+        assert!(params_ok("lr;x=\"a b\""));
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%40b%3Bto-tag%3D1"), "a@b;to-tag=1");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert!(matches!(percent_decode("plain"), Cow::Borrowed("plain")));
     }
 }

@@ -1,7 +1,14 @@
-//! One SIP message: start line, header fields, body.
+//! One SIP message: start line, header fields, body; the typed accessors diagnosis reads; the
+//! grammar checks that become [`Problem`]s; and the wire framing of a message in a stream
+//! ([`frame_len`]).
 
-use super::header::{param, split_list, CSeq, HeaderName, NameAddr, Reason, Via};
+use super::header::{
+    is_token, parse_u32, parse_u32_saturating, split_list, split_list_raw, trim_ws, Auth, CSeq, Event, HeaderName,
+    NameAddr, Reason, ReferTo, Replaces, RetryAfter, SessionExpires, SubscriptionState, Via, Warning, HEADER_NAMES,
+};
+use super::multipart::{self, Part};
 use super::sdp::Sdp;
+use super::uri::is_scheme;
 use super::{Problem, ProblemKind};
 use crate::text::{starts_with_ci, trim_lws};
 
@@ -106,6 +113,7 @@ pub struct Header<'a> {
 /// A parsed message. Everything borrows from `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message<'a> {
+    /// The message text from its start line on (blank lines before it are skipped).
     pub text: &'a str,
     pub start: StartLine<'a>,
     pub headers: Vec<Header<'a>>,
@@ -113,11 +121,8 @@ pub struct Message<'a> {
     pub body: &'a str,
     /// 0-based line of the body's first line in `text` (meaningful when the body is not empty).
     pub body_line: u32,
+    /// Grammar problems, in line order. Line 0 is the start line.
     pub problems: Vec<Problem>,
-}
-
-fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
 }
 
 fn split_version(v: &str) -> Option<(&str, &str)> {
@@ -130,61 +135,74 @@ fn split_version(v: &str) -> Option<(&str, &str)> {
     .then_some((maj, min))
 }
 
-/// Reads a start line. Returns the start line and the problems it has (bad version, URI, code);
-/// `Err` only when the line is not SIP at all.
+/// Whether a Request-URI is well formed enough: a scheme, no white space, no `<>`, and for
+/// sip/sips no URI headers (`?…` after the host; RFC 3261 §19.1.1 forbids them there).
+fn request_uri_ok(uri: &str) -> bool {
+    let Some((scheme, rest)) = uri.split_once(':') else { return false };
+    if !is_scheme(scheme) || rest.is_empty() || uri.contains([' ', '\t', '<', '>']) {
+        return false;
+    }
+    if scheme.eq_ignore_ascii_case("sip") || scheme.eq_ignore_ascii_case("sips") {
+        let host_part = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        return !host_part.contains('?');
+    }
+    true
+}
+
+/// Reads a start line. Returns the start line and the problems it has (bad version, URI, code,
+/// extra spaces); `Err` only when the line is not SIP at all.
 pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>), StartLineError> {
+    let line = line.strip_suffix('\n').unwrap_or(line);
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.trim().is_empty() {
         return Err(StartLineError::Empty);
     }
     let mut problems = Vec::new();
     if starts_with_ci(line, "SIP/") {
-        let (version, rest) = line.split_once(' ').ok_or(StartLineError::NotSip)?;
+        // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+        let sp = line.find(' ').ok_or(StartLineError::NotSip)?;
+        let version = &line[..sp];
         split_version(version).ok_or(StartLineError::NotSip)?;
         if version != "SIP/2.0" {
             problems.push(ProblemKind::BadVersion);
         }
-        let rest = rest.trim_start_matches(' ');
-        let (code_s, reason) = rest.split_once(' ').unwrap_or((rest, ""));
-        let code = if code_s.len() == 3 && code_s.bytes().all(|b| b.is_ascii_digit()) {
-            code_s.parse::<u16>().unwrap_or(0)
-        } else if !code_s.is_empty() && code_s.bytes().all(|b| b.is_ascii_digit()) {
-            problems.push(ProblemKind::BadStatusCode);
-            0
-        } else {
+        let rest = &line[sp + 1..];
+        let code_at = rest.trim_start_matches(' ');
+        if code_at.len() != rest.len() {
+            problems.push(ProblemKind::BadStartLine);
+        }
+        let (code_s, reason) = code_at.split_once(' ').unwrap_or((code_at, ""));
+        if code_s.is_empty() || !code_s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(StartLineError::NotSip);
-        };
-        if !(100..=699).contains(&code) && !problems.contains(&ProblemKind::BadStatusCode) {
+        }
+        let code = if code_s.len() == 3 { code_s.parse::<u16>().unwrap_or(0) } else { 0 };
+        if !(100..=699).contains(&code) {
             problems.push(ProblemKind::BadStatusCode);
         }
         return Ok((StartLine::Response { version, code, reason }, problems));
     }
     // Request-Line = Method SP Request-URI SP SIP-Version
-    let (method, rest) = line.split_once(' ').ok_or(StartLineError::NotSip)?;
-    if method.is_empty() || !method.bytes().all(is_token_char) {
+    let sp = line.find(' ').ok_or(StartLineError::NotSip)?;
+    let method = &line[..sp];
+    if !is_token(method) {
         return Err(StartLineError::NotSip);
     }
-    let (uri, version) = match rest.rsplit_once(' ') {
-        Some((u, v)) if split_version(v).is_some() => (u, v),
-        Some((u, v)) if v.is_empty() => {
-            // trailing SP after the version (RFC 4475 trws)
-            match u.rsplit_once(' ') {
-                Some((u2, v2)) if split_version(v2).is_some() => {
-                    problems.push(ProblemKind::BadRequestUri);
-                    (u2, v2)
-                }
-                _ => return Err(StartLineError::NotSip),
-            }
-        }
-        _ => return Err(StartLineError::NotSip),
-    };
+    let rest = &line[sp + 1..];
+    let rest_end = rest.trim_end_matches(' ');
+    let vsp = rest_end.rfind(' ').ok_or(StartLineError::NotSip)?;
+    let version = &rest_end[vsp + 1..];
+    split_version(version).ok_or(StartLineError::NotSip)?;
+    let uri_raw = &rest_end[..vsp];
+    let uri = uri_raw.trim_matches(' ');
+    if rest_end.len() != rest.len() || uri.len() != uri_raw.len() {
+        // extra SP between the elements or after the version (RFC 4475 lwsstart, trws)
+        problems.push(ProblemKind::BadStartLine);
+    }
     if version != "SIP/2.0" {
         problems.push(ProblemKind::BadVersion);
     }
-    if uri.is_empty() || uri.contains([' ', '\t']) || uri.starts_with('<') || !uri.contains(':') {
-        if !problems.contains(&ProblemKind::BadRequestUri) {
-            problems.push(ProblemKind::BadRequestUri);
-        }
+    if !request_uri_ok(uri) {
+        problems.push(ProblemKind::BadRequestUri);
     }
     Ok((StartLine::Request { method: Method::from_token(method), uri, version }, problems))
 }
@@ -192,82 +210,93 @@ pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>),
 /// Parses one message. `text` should hold exactly one message (the ingesters frame it); bytes
 /// beyond Content-Length that are not white space are reported as a problem, not dropped.
 pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
+    // Skip blank lines before the start line (RFC 3261 §7.5 allows CRLFs there).
+    let text = text.trim_start_matches(['\r', '\n']);
     let bytes = text.as_bytes();
-    // Skip leading blank lines (RFC 3261 §7.5 allows CRLFs before the start line).
-    let mut pos = 0;
-    while pos < bytes.len() && (bytes[pos] == b'\r' || bytes[pos] == b'\n') {
-        pos += 1;
-    }
-    let mut line_no: u32 = 0;
-    let first_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-    let (start, start_problems) = parse_start_line(&text[pos..first_end])?;
+    let len = bytes.len();
+    let first_end = memchr::memchr(b'\n', bytes).unwrap_or(len);
+    let (start, start_problems) = parse_start_line(&text[..first_end])?;
     let mut problems: Vec<Problem> = start_problems.into_iter().map(|kind| Problem { kind, line: 0 }).collect();
     let mut headers: Vec<Header<'_>> = Vec::with_capacity(16);
-    pos = (first_end + 1).min(bytes.len());
-    let mut body_start = bytes.len();
-    let mut saw_blank = false;
-    while pos < bytes.len() {
+    let mut pos = (first_end + 1).min(len);
+    let mut line_no: u32 = 0;
+    let mut body_start = len;
+    let mut after_header = false;
+    while pos < len {
         line_no += 1;
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(len, |i| pos + i);
         let raw = &text[pos..end];
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let next = (end + 1).min(bytes.len());
-        if line.is_empty() {
-            body_start = next;
-            saw_blank = true;
-            line_no += 1;
-            break;
-        }
-        let b0 = line.as_bytes()[0];
-        if (b0 == b' ' || b0 == b'\t') && !headers.is_empty() {
-            // folded continuation: extend the previous value to the end of this line
-            if line.trim().is_empty() {
-                // a line of only white space ends the headers in practice
+        let next = (end + 1).min(len);
+        let b0 = line.as_bytes().first().copied().unwrap_or(b'\n');
+        if b0 == b' ' || b0 == b'\t' || line.is_empty() {
+            let content = trim_lws(line);
+            if content.is_empty() {
+                // the empty line (or a line of only white space) ends the header block
                 body_start = next;
-                saw_blank = true;
                 line_no += 1;
                 break;
             }
-            let h = headers.last_mut().expect("checked non-empty");
-            let vstart = h.value.as_ptr() as usize - text.as_ptr() as usize;
-            let vend = pos + line.trim_end_matches([' ', '\t']).len();
-            if vstart <= vend {
-                h.value = &text[vstart..vend];
+            if after_header {
+                // folded continuation: the previous value runs to the end of this line
+                if let Some(h) = headers.last_mut() {
+                    if h.value.is_empty() {
+                        h.value = content;
+                    } else {
+                        let vstart = h.value.as_ptr() as usize - text.as_ptr() as usize;
+                        let vend = pos + line.trim_end_matches([' ', '\t']).len();
+                        h.value = text.get(vstart..vend).unwrap_or(h.value);
+                    }
+                }
+            } else {
+                problems.push(Problem { kind: ProblemKind::BadHeaderLine, line: line_no });
             }
             pos = next;
             continue;
         }
-        match line.find(':').map(|c| (trim_lws(&line[..c]), c)) {
-            Some((name, colon)) if !name.is_empty() && name.bytes().all(is_token_char) => {
-                let value = trim_lws(&line[colon + 1..]);
-                headers.push(Header { name, known: HeaderName::lookup(name), value, line: line_no });
+        let header = memchr::memchr(b':', line.as_bytes()).and_then(|c| {
+            let name = trim_lws(&line[..c]);
+            is_token(name).then(|| Header {
+                name,
+                known: HeaderName::lookup(name),
+                value: trim_lws(&line[c + 1..]),
+                line: line_no,
+            })
+        });
+        match header {
+            Some(h) => {
+                headers.push(h);
+                after_header = true;
             }
-            _ => {
-                // Not a header: either a body that came without a blank line, or a damaged line.
-                if !headers.is_empty() && looks_like_body_line(line) {
-                    problems.push(Problem { kind: ProblemKind::MissingBlankLine, line: line_no });
-                    body_start = pos;
-                    break;
-                }
+            None if !headers.is_empty() && looks_like_body_line(line) => {
+                // a body that came without the empty line before it
+                problems.push(Problem { kind: ProblemKind::MissingBlankLine, line: line_no });
+                body_start = pos;
+                break;
+            }
+            None => {
                 problems.push(Problem { kind: ProblemKind::BadHeaderLine, line: line_no });
+                after_header = false;
             }
         }
         pos = next;
     }
-    let body_line = line_no;
-    let mut body = &text[body_start.min(text.len())..];
-    if !saw_blank && body_start == bytes.len() {
-        body = "";
-    }
-    let mut msg = Message { text, start, headers, body, body_line, problems };
-    msg.check_content_length();
+    let body = text.get(body_start..).unwrap_or("");
+    let mut msg = Message { text, start, headers, body, body_line: line_no, problems };
+    msg.validate();
     Ok(msg)
 }
 
 fn looks_like_body_line(line: &str) -> bool {
     let b = line.as_bytes();
-    // SDP "x=" lines, or multipart boundaries
-    (b.len() >= 2 && b[1] == b'=' && b[0].is_ascii_lowercase()) || line.starts_with("--")
+    // SDP "x=" lines, multipart boundaries, XML
+    (b.len() >= 2 && b[1] == b'=' && b[0].is_ascii_lowercase()) || line.starts_with("--") || line.starts_with("<?xml")
+}
+
+/// Whether `s` holds a `\n` not preceded by `\r`.
+fn has_bare_lf(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'\n', b).any(|i| i == 0 || b[i - 1] != b'\r')
 }
 
 /// Bytes a body of `s` would occupy on the wire if its bare LFs were CRLFs.
@@ -278,7 +307,192 @@ fn crlf_len(s: &str) -> usize {
     b.len() + (lf - crlf)
 }
 
+/// Compares a Content-Length with the body as it appears in the text. Logs change bodies in
+/// harmless ways, and none of those may read as a mismatch: CRLF printed as LF, the final line
+/// end dropped or an extra one added, bytes decoded as Latin-1 (one char per byte). `None` when
+/// some such reading matches.
+pub(crate) fn content_length_mismatch(cl: u64, body: &str) -> Option<ProblemKind> {
+    let core = body.trim_end_matches(['\r', '\n', ' ', '\t']);
+    let bare_lf = has_bare_lf(body);
+    let mut readings: [(u64, u64); 4] = [(body.len() as u64, core.len() as u64); 4];
+    let mut n = 1;
+    if bare_lf {
+        readings[n] = (crlf_len(body) as u64, crlf_len(core) as u64);
+        n += 1;
+    }
+    if !body.is_ascii() {
+        let chars = |s: &str| s.chars().count() as u64;
+        readings[n] = (chars(body), chars(core));
+        n += 1;
+        if bare_lf {
+            let extra = |s: &str| (crlf_len(s) - s.len()) as u64;
+            readings[n] = (chars(body) + extra(body), chars(core) + extra(core));
+            n += 1;
+        }
+    }
+    let readings = &readings[..n];
+    let fits = |(full, core): (u64, u64)| cl == full || cl == core || cl == core + 2 || (bare_lf && cl == core + 1);
+    if readings.iter().any(|&r| fits(r)) {
+        return None;
+    }
+    let lo = readings.iter().map(|r| r.1).min().unwrap_or(0);
+    let hi = readings.iter().map(|r| r.0.max(r.1 + 2)).max().unwrap_or(0);
+    let primary = readings[if bare_lf { 1 } else { 0 }].0;
+    Some(if cl > hi || (cl >= lo && cl > primary) {
+        ProblemKind::ContentLengthTooLarge
+    } else {
+        ProblemKind::ContentLengthTooSmall
+    })
+}
+
+/// Checks every entry of a comma list (empty entries are errors).
+fn list_ok(value: &str, ok: impl Fn(&str) -> bool) -> bool {
+    split_list_raw(value).all(|e| !e.is_empty() && ok(e))
+}
+
+/// An HTTP-date must say GMT (RFC 3261 §20.17).
+fn date_ok(v: &str) -> bool {
+    let v = trim_ws(v);
+    v.len() > 4 && v.ends_with(" GMT") && v.contains(',')
+}
+
+fn value_ok(h: &Header<'_>) -> bool {
+    let v = h.value;
+    match h.known {
+        HeaderName::Via => list_ok(v, Via::entry_ok),
+        HeaderName::From | HeaderName::To => NameAddr::value_ok(v),
+        HeaderName::Contact => list_ok(v, NameAddr::value_ok),
+        HeaderName::Route | HeaderName::RecordRoute | HeaderName::Path => list_ok(v, NameAddr::angle_ok),
+        HeaderName::CSeq => CSeq::parse(v).is_some(),
+        HeaderName::CallId => {
+            let v = trim_ws(v);
+            !v.is_empty() && !v.contains(char::is_whitespace)
+        }
+        HeaderName::MaxForwards => parse_u32(trim_ws(v)).is_some_and(|n| n <= 255),
+        HeaderName::Expires | HeaderName::MinExpires => parse_u32(trim_ws(v)).is_some(),
+        HeaderName::MinSE => parse_u32(split_value(v)).is_some(),
+        HeaderName::SessionExpires => SessionExpires::parse(v).is_some(),
+        HeaderName::RetryAfter => RetryAfter::parse(v).is_some(),
+        HeaderName::Warning => list_ok(v, |e| Warning::parse(e).is_some()),
+        HeaderName::Event => Event::parse(v).is_some(),
+        HeaderName::SubscriptionState => SubscriptionState::parse(v).is_some(),
+        HeaderName::ReferTo => NameAddr::value_ok(v),
+        HeaderName::Date => date_ok(v),
+        _ => true,
+    }
+}
+
+/// The value before the first `;`.
+fn split_value(v: &str) -> &str {
+    trim_ws(v.split(';').next().unwrap_or(""))
+}
+
+/// At most this many BadSdp problems per body.
+const MAX_SDP_PROBLEMS: usize = 8;
+
 impl<'a> Message<'a> {
+    /// The checks that need the whole message: typed header values, duplicates, mandatory
+    /// headers, CSeq method, Content-Length against the body, SDP and multipart bodies.
+    fn validate(&mut self) {
+        const NONE: u32 = u32::MAX;
+        let mut first = [NONE; HEADER_NAMES];
+        let mut dup_seen = 0u64;
+        let mut problems = std::mem::take(&mut self.problems);
+        for (i, h) in self.headers.iter().enumerate() {
+            if h.known == HeaderName::Other {
+                continue;
+            }
+            let k = h.known as usize;
+            if first[k] == NONE {
+                first[k] = i as u32;
+            } else if h.known.is_single() && dup_seen & (1 << k) == 0 {
+                let f = self.headers[first[k] as usize].value;
+                if trim_ws(f) != trim_ws(h.value) {
+                    problems.push(Problem { kind: ProblemKind::DuplicateHeader, line: h.line });
+                    dup_seen |= 1 << k;
+                }
+            }
+            if !value_ok(h) {
+                problems.push(Problem { kind: ProblemKind::BadHeaderValue, line: h.line });
+            }
+        }
+        if self.missing_headers().next().is_some() {
+            problems.push(Problem { kind: ProblemKind::MissingHeader, line: 0 });
+        }
+        if let (StartLine::Request { method, .. }, Some(i)) =
+            (self.start, Some(first[HeaderName::CSeq as usize]).filter(|&i| i != NONE))
+        {
+            let h = &self.headers[i as usize];
+            if CSeq::parse(h.value).is_some_and(|c| c.method.as_str() != method.as_str()) {
+                problems.push(Problem { kind: ProblemKind::CSeqMethodMismatch, line: h.line });
+            }
+        }
+        let cl = first[HeaderName::ContentLength as usize];
+        if cl != NONE {
+            let h = self.headers[cl as usize];
+            let v = trim_ws(h.value);
+            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+                problems.push(Problem { kind: ProblemKind::BadContentLength, line: h.line });
+            } else if dup_seen & (1 << HeaderName::ContentLength as usize) == 0 {
+                let n = v.parse::<u64>().unwrap_or(u64::MAX);
+                if let Some(kind) = content_length_mismatch(n, self.body) {
+                    problems.push(Problem { kind, line: h.line });
+                }
+            }
+        }
+        self.check_body(&mut problems);
+        problems.sort_by_key(|p| p.line);
+        self.problems = problems;
+    }
+
+    fn check_body(&self, problems: &mut Vec<Problem>) {
+        if self.body.trim().is_empty() {
+            return;
+        }
+        let ct = self.content_type().map(trim_ws);
+        match ct {
+            Some(ct) if starts_with_ci(ct, "multipart/") => {
+                let boundary = self.boundary().unwrap_or("");
+                let parts = multipart::parts(self.body, boundary);
+                if !parts.found() {
+                    problems.push(Problem { kind: ProblemKind::BadMultipart, line: self.body_line });
+                    return;
+                }
+                for p in parts {
+                    if p.content_type.is_some_and(is_sdp_type) {
+                        self.check_sdp(p.body, self.line_of_slice(p.body), problems);
+                    }
+                }
+            }
+            Some(ct) if is_sdp_type(ct) => self.check_sdp(self.body, self.body_line, problems),
+            None if self.body.trim_start().starts_with("v=") => self.check_sdp(self.body, self.body_line, problems),
+            _ => {}
+        }
+    }
+
+    fn check_sdp(&self, body: &str, base: u32, problems: &mut Vec<Problem>) {
+        let (bad, complete) = super::sdp::check(body);
+        for l in bad.iter().take(MAX_SDP_PROBLEMS) {
+            problems.push(Problem { kind: ProblemKind::BadSdp, line: base.saturating_add(*l) });
+        }
+        if !complete && bad.is_empty() {
+            problems.push(Problem { kind: ProblemKind::BadSdp, line: base });
+        }
+    }
+
+    /// 0-based line in `text` where slice `s` (which must point into `text`) starts.
+    fn line_of_slice(&self, s: &str) -> u32 {
+        let off = (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.line_at(off)
+    }
+
+    /// The multipart boundary from Content-Type.
+    fn boundary(&self) -> Option<&'a str> {
+        let ct = self.content_type()?;
+        let (_, ps) = ct.split_once(';')?;
+        super::header::param(ps, "boundary").flatten()
+    }
+
     pub fn is_request(&self) -> bool {
         matches!(self.start, StartLine::Request { .. })
     }
@@ -312,6 +526,13 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// The start line as written (without its line end).
+    pub fn first_line(&self) -> &'a str {
+        let t = self.text;
+        let l = t.split('\n').next().unwrap_or("");
+        l.strip_suffix('\r').unwrap_or(l)
+    }
+
     /// All headers with this name (compact forms included), in order.
     pub fn headers_named(&self, name: HeaderName) -> impl Iterator<Item = &Header<'a>> + '_ {
         self.headers.iter().filter(move |h| h.known == name)
@@ -333,12 +554,27 @@ impl<'a> Message<'a> {
         self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
     }
 
+    /// Mandatory headers that are missing: To, From, Call-ID, CSeq, Via, and Max-Forwards on
+    /// requests (RFC 3261 §8.1.1).
+    pub fn missing_headers(&self) -> impl Iterator<Item = HeaderName> + '_ {
+        const ALL: [HeaderName; 6] = [
+            HeaderName::To,
+            HeaderName::From,
+            HeaderName::CallId,
+            HeaderName::CSeq,
+            HeaderName::Via,
+            HeaderName::MaxForwards,
+        ];
+        let n = if self.is_request() { 6 } else { 5 };
+        ALL[..n].iter().copied().filter(|&h| self.header(h).is_none())
+    }
+
     pub fn call_id(&self) -> Option<&'a str> {
-        self.value(HeaderName::CallId)
+        self.value(HeaderName::CallId).map(trim_ws)
     }
 
     pub fn content_length(&self) -> Option<u64> {
-        self.value(HeaderName::ContentLength).and_then(|v| trim_lws(v).parse().ok())
+        self.value(HeaderName::ContentLength).and_then(|v| trim_ws(v).parse().ok())
     }
 
     pub fn content_type(&self) -> Option<&'a str> {
@@ -370,125 +606,246 @@ impl<'a> Message<'a> {
         self.list(HeaderName::Contact).filter_map(NameAddr::parse)
     }
 
+    pub fn routes(&self) -> impl Iterator<Item = NameAddr<'a>> + '_ {
+        self.list(HeaderName::Route).filter_map(NameAddr::parse)
+    }
+
+    pub fn record_routes(&self) -> impl Iterator<Item = NameAddr<'a>> + '_ {
+        self.list(HeaderName::RecordRoute).filter_map(NameAddr::parse)
+    }
+
+    /// P-Asserted-Identity entries.
+    pub fn asserted_identities(&self) -> impl Iterator<Item = NameAddr<'a>> + '_ {
+        self.list(HeaderName::PAssertedIdentity).filter_map(NameAddr::parse)
+    }
+
     /// Entries of every header named `name`, comma lists split.
     pub fn list(&self, name: HeaderName) -> impl Iterator<Item = &'a str> + '_ {
         self.headers_named(name).flat_map(|h| split_list(h.value))
+    }
+
+    /// Whether a list header (Supported, Require, Allow, …) holds `token` (case-insensitive).
+    pub fn has_token(&self, name: HeaderName, token: &str) -> bool {
+        self.list(name).any(|t| t.eq_ignore_ascii_case(token))
     }
 
     pub fn reasons(&self) -> impl Iterator<Item = Reason<'a>> + '_ {
         self.list(HeaderName::Reason).filter_map(Reason::parse)
     }
 
-    /// The SDP of this message: the body when it is SDP, or the `application/sdp` part of a
-    /// multipart body.
+    pub fn warnings(&self) -> impl Iterator<Item = Warning<'a>> + '_ {
+        self.list(HeaderName::Warning).filter_map(Warning::parse)
+    }
+
+    pub fn retry_after(&self) -> Option<RetryAfter<'a>> {
+        self.value(HeaderName::RetryAfter).and_then(RetryAfter::parse)
+    }
+
+    pub fn session_expires(&self) -> Option<SessionExpires<'a>> {
+        self.value(HeaderName::SessionExpires).and_then(SessionExpires::parse)
+    }
+
+    /// Min-SE in seconds.
+    pub fn min_se(&self) -> Option<u32> {
+        self.value(HeaderName::MinSE).and_then(|v| parse_u32(split_value(v)))
+    }
+
+    /// Expires in seconds (values beyond u32 saturate).
+    pub fn expires(&self) -> Option<u32> {
+        self.value(HeaderName::Expires).and_then(|v| parse_u32_saturating(trim_ws(v)))
+    }
+
+    /// Min-Expires in seconds (in a 423 Interval Too Brief).
+    pub fn min_expires(&self) -> Option<u32> {
+        self.value(HeaderName::MinExpires).and_then(|v| parse_u32_saturating(trim_ws(v)))
+    }
+
+    pub fn max_forwards(&self) -> Option<u8> {
+        self.value(HeaderName::MaxForwards).and_then(|v| parse_u32(trim_ws(v))).and_then(|n| u8::try_from(n).ok())
+    }
+
+    pub fn refer_to(&self) -> Option<ReferTo<'a>> {
+        self.value(HeaderName::ReferTo).and_then(ReferTo::parse)
+    }
+
+    pub fn referred_by(&self) -> Option<NameAddr<'a>> {
+        self.value(HeaderName::ReferredBy).and_then(NameAddr::parse)
+    }
+
+    /// The Replaces header (RFC 3891) of an INVITE.
+    pub fn replaces(&self) -> Option<Replaces<'a>> {
+        self.value(HeaderName::Replaces).and_then(Replaces::parse)
+    }
+
+    pub fn event(&self) -> Option<Event<'a>> {
+        self.value(HeaderName::Event).and_then(Event::parse)
+    }
+
+    pub fn subscription_state(&self) -> Option<SubscriptionState<'a>> {
+        self.value(HeaderName::SubscriptionState).and_then(SubscriptionState::parse)
+    }
+
+    /// Every challenge or credentials header named `name`, in order (a 401 may offer several
+    /// algorithms).
+    pub fn auths(&self, name: HeaderName) -> impl Iterator<Item = Auth<'a>> + '_ {
+        self.headers_named(name).filter_map(|h| Auth::parse(h.value))
+    }
+
+    pub fn www_authenticate(&self) -> Option<Auth<'a>> {
+        self.auths(HeaderName::WwwAuthenticate).next()
+    }
+
+    pub fn authorization(&self) -> Option<Auth<'a>> {
+        self.auths(HeaderName::Authorization).next()
+    }
+
+    pub fn proxy_authenticate(&self) -> Option<Auth<'a>> {
+        self.auths(HeaderName::ProxyAuthenticate).next()
+    }
+
+    pub fn proxy_authorization(&self) -> Option<Auth<'a>> {
+        self.auths(HeaderName::ProxyAuthorization).next()
+    }
+
+    pub fn user_agent(&self) -> Option<&'a str> {
+        self.value(HeaderName::UserAgent)
+    }
+
+    pub fn server(&self) -> Option<&'a str> {
+        self.value(HeaderName::Server)
+    }
+
+    /// The parts of a multipart body (nothing when the body is not multipart).
+    pub fn parts(&self) -> impl Iterator<Item = Part<'a>> {
+        let multi = self.content_type().is_some_and(|ct| starts_with_ci(trim_ws(ct), "multipart/"));
+        let boundary = if multi { self.boundary().unwrap_or("") } else { "" };
+        multipart::parts(self.body, boundary)
+    }
+
+    /// The SDP of this message: the body when it is SDP (or has no Content-Type and starts with
+    /// `v=`), or the `application/sdp` part of a multipart body.
     pub fn sdp(&self) -> Option<Sdp<'a>> {
         let body = self.body;
         if body.trim().is_empty() {
             return None;
         }
-        let ct = self.content_type().unwrap_or("application/sdp");
-        if starts_with_ci(trim_lws(ct), "multipart/") {
-            let boundary = param(ct.split_once(';').map_or("", |(_, p)| p), "boundary").flatten()?;
-            return multipart_parts(body, boundary)
-                .find(|(ct, _)| ct.is_some_and(|c| starts_with_ci(c, "application/sdp")))
-                .and_then(|(_, b)| super::sdp::parse(b));
+        let (text, base) = match self.content_type().map(trim_ws) {
+            Some(ct) if starts_with_ci(ct, "multipart/") => {
+                let part = self.parts().find(|p| p.content_type.is_some_and(is_sdp_type)).or_else(|| {
+                    // one level of nesting (multipart/alternative inside multipart/mixed)
+                    self.parts()
+                        .filter(|p| p.content_type.is_some_and(|c| starts_with_ci(c, "multipart/")))
+                        .find_map(|p| {
+                            let (_, ps) = p.content_type?.split_once(';')?;
+                            let b = super::header::param(ps, "boundary").flatten()?;
+                            multipart::parts(p.body, b).find(|q| q.content_type.is_some_and(is_sdp_type))
+                        })
+                })?;
+                (part.body, self.line_of_slice(part.body))
+            }
+            Some(ct) if is_sdp_type(ct) => (body, self.body_line),
+            Some(_) => return None,
+            None => (body, self.body_line),
+        };
+        let mut sdp = super::sdp::parse(text)?;
+        sdp.base_line = base;
+        Some(sdp)
+    }
+
+    /// The status line carried in a `message/sipfrag` body (a NOTIFY about a REFER):
+    /// `(code, reason)`.
+    pub fn sipfrag_status(&self) -> Option<(u16, &'a str)> {
+        let body = self.body.trim_start_matches(['\r', '\n', ' ', '\t']);
+        let frag = match self.content_type().map(trim_ws) {
+            Some(ct) => starts_with_ci(ct, "message/sipfrag"),
+            None => starts_with_ci(body, "SIP/"),
+        };
+        if !frag {
+            return None;
         }
-        super::sdp::parse(body)
+        let line = body.split('\n').next()?;
+        match parse_start_line(line) {
+            Ok((StartLine::Response { code, reason, .. }, _)) => Some((code, reason)),
+            _ => None,
+        }
     }
 
     /// 0-based line in `text` of a byte offset inside it.
     pub fn line_at(&self, offset: usize) -> u32 {
         crate::text::line_of(self.text, offset).saturating_sub(1)
     }
-
-    fn check_content_length(&mut self) {
-        let Some(h) = self.header(HeaderName::ContentLength).copied() else { return };
-        let v = trim_lws(h.value);
-        let Ok(cl) = v.parse::<u64>() else {
-            self.problems.push(Problem { kind: ProblemKind::BadContentLength, line: h.line });
-            return;
-        };
-        if self.headers_named(HeaderName::ContentLength).nth(1).is_some_and(|h2| trim_lws(h2.value) != v) {
-            self.problems.push(Problem { kind: ProblemKind::DuplicateHeader, line: h.line });
-        }
-        let body = self.body;
-        let raw = body.len() as u64;
-        let trimmed = body.trim_end_matches(['\r', '\n', ' ', '\t']);
-        let has_bare_lf = crlf_len(body) != body.len();
-        let ok = if has_bare_lf {
-            // A log that turned CRLF into LF: compare with the wire length, allowing for a final
-            // line end that the log dropped, or a sender that really used bare LF.
-            let wire = crlf_len(body) as u64;
-            let wire_trimmed = crlf_len(trimmed) as u64;
-            cl == wire || cl == raw || cl == wire_trimmed + 2 || cl == wire_trimmed || cl == wire + 2
-        } else {
-            let t = trimmed.len() as u64;
-            cl == raw || cl == t || cl == t + 2 || cl == raw + 2
-        };
-        if ok {
-            return;
-        }
-        if cl > crlf_len(body) as u64 + 2 {
-            self.problems.push(Problem { kind: ProblemKind::ContentLengthTooLarge, line: h.line });
-        } else if cl < trimmed.len() as u64 {
-            self.problems.push(Problem { kind: ProblemKind::ContentLengthTooSmall, line: h.line });
-        }
-    }
 }
 
-/// The parts of a multipart body (RFC 2046): each part's Content-Type (if it has one) and body.
-pub fn multipart_parts<'a>(body: &'a str, boundary: &str) -> impl Iterator<Item = (Option<&'a str>, &'a str)> + 'a {
-    let delim = format!("--{boundary}");
-    let mut parts = Vec::new();
-    let mut rest = body;
-    if let Some(i) = rest.find(&delim) {
-        rest = &rest[i + delim.len()..];
-        while !rest.starts_with("--") {
-            let end = rest.find(&delim).unwrap_or(rest.len());
-            let part = rest[..end].trim_start_matches(['\r', '\n']);
-            let (head, pbody) = match part.find("\r\n\r\n") {
-                Some(i) => (&part[..i], &part[i + 4..]),
-                None => match part.find("\n\n") {
-                    Some(i) => (&part[..i], &part[i + 2..]),
-                    None => ("", part),
-                },
-            };
-            let ct = head.lines().find_map(|l| {
-                let (n, v) = l.split_once(':')?;
-                (trim_lws(n).eq_ignore_ascii_case("content-type") || trim_lws(n) == "c")
-                    .then(|| trim_lws(v.trim_end_matches('\r')))
-            });
-            parts.push((ct, pbody));
-            if end == rest.len() {
-                break;
-            }
-            rest = &rest[end + delim.len()..];
-        }
-    }
-    parts.into_iter()
+fn is_sdp_type(ct: &str) -> bool {
+    starts_with_ci(trim_ws(ct), "application/sdp")
 }
 
-/// The length in bytes of the message starting at `text[0]`, using the blank line and
-/// Content-Length (wire framing, as for a stream). `None` if the header block is not complete.
+/// Walks `body` until `cl` units are consumed: bytes, or chars when `chars`; a bare LF counts
+/// twice when `lf_two` (a log that printed CRLF as LF). Returns the byte offset reached (always
+/// a char boundary).
+fn walk(body: &str, cl: u64, chars: bool, lf_two: bool) -> usize {
+    let mut acc = 0u64;
+    let mut prev = 0u8;
+    for (i, c) in body.char_indices() {
+        if acc >= cl {
+            return i;
+        }
+        acc += if chars { 1 } else { c.len_utf8() as u64 };
+        if lf_two && c == '\n' && prev != b'\r' {
+            acc += 1;
+        }
+        prev = if c.is_ascii() { c as u8 } else { 0 };
+    }
+    body.len()
+}
+
+/// The length in bytes of the message starting at `text[0]` (after any blank lines), using
+/// the empty line and Content-Length (wire framing, as for a stream). `None` if the header
+/// block is not complete. Without a usable Content-Length the rest of `text` is the body.
+/// A log that printed CRLF as LF, or decoded bytes as Latin-1, is framed as the wire was.
+/// The result is always a char boundary of `text`.
 pub fn frame_len(text: &str) -> Option<usize> {
     let b = text.as_bytes();
-    let (hdr_end, body_start) = match memchr::memmem::find(b, b"\r\n\r\n") {
-        Some(i) => (i, i + 4),
-        None => {
-            let i = memchr::memmem::find(b, b"\n\n")?;
-            (i, i + 2)
+    let mut pos = b.iter().position(|&c| c != b'\r' && c != b'\n')?;
+    let mut cl: Option<u64> = None;
+    let mut first = true;
+    let (body_start, lf_only) = loop {
+        let end = pos + memchr::memchr(b'\n', &b[pos..])?;
+        let raw = &text[pos..end];
+        let crlf = raw.ends_with('\r');
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if trim_lws(line).is_empty() {
+            break (end + 1, !crlf);
         }
-    };
-    let mut cl: usize = 0;
-    for line in text[..hdr_end].lines().skip(1) {
-        if let Some((n, v)) = line.split_once(':') {
-            let n = trim_lws(n);
-            if n.eq_ignore_ascii_case("content-length") || n == "l" {
-                cl = trim_lws(v.trim_end_matches('\r')).parse().unwrap_or(0);
+        if !first && cl.is_none() {
+            if let Some((n, v)) = line.split_once(':') {
+                let n = trim_lws(n);
+                if n.eq_ignore_ascii_case("content-length") || n.eq_ignore_ascii_case("l") {
+                    let v = trim_lws(v);
+                    if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
+                        cl = Some(v.parse().unwrap_or(u64::MAX));
+                    }
+                }
             }
         }
+        first = false;
+        pos = end + 1;
+    };
+    let body = &text[body_start..];
+    let Some(cl) = cl else { return Some(text.len()) };
+    let primary = if !lf_only && body.is_ascii() {
+        usize::try_from(cl).unwrap_or(usize::MAX).min(body.len())
+    } else {
+        walk(body, cl, false, lf_only)
+    };
+    let rest_blank = |at: usize| body.as_bytes()[at..].iter().all(|c| c.is_ascii_whitespace());
+    if !rest_blank(primary) && !body.is_ascii() {
+        let alt = walk(body, cl, true, lf_only);
+        if rest_blank(alt) {
+            return Some(body_start + alt);
+        }
     }
-    Some(body_start.saturating_add(cl).min(b.len()))
+    Some(body_start + primary)
 }
 
 #[cfg(test)]
@@ -509,6 +866,7 @@ mod tests {
             parse_start_line("SIP/2.0 4294967301 better not break the receiver").unwrap().1,
             vec![ProblemKind::BadStatusCode]
         );
+        assert_eq!(parse_start_line("INVITE  sip:a@b  SIP/2.0").unwrap().1, vec![ProblemKind::BadStartLine]);
     }
 
     #[test]
@@ -521,15 +879,31 @@ mod tests {
         assert_eq!(m.headers[1].value, "one\r\n two");
         assert_eq!(m.content_length(), Some(4));
         assert_eq!(m.body, "abcd");
-        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        assert_eq!(m.problems, vec![Problem { kind: ProblemKind::MissingHeader, line: 0 }]);
     }
 
     #[test]
     fn content_length_against_lf_logs() {
         // A log printed with LF: Content-Length counts CRLF on the wire.
-        let m = parse("SIP/2.0 200 OK\nContent-Length: 10\n\nv=0\no=x\n").unwrap();
-        assert!(m.problems.is_empty(), "{:?}", m.problems);
-        let m = parse("SIP/2.0 200 OK\nContent-Length: 40\n\nv=0\no=x\n").unwrap();
-        assert_eq!(m.problems[0].kind, ProblemKind::ContentLengthTooLarge);
+        assert_eq!(content_length_mismatch(10, "v=0\no=x\n"), None);
+        assert_eq!(content_length_mismatch(40, "v=0\no=x\n"), Some(ProblemKind::ContentLengthTooLarge));
+        assert_eq!(content_length_mismatch(3, "v=0\no=x\n"), Some(ProblemKind::ContentLengthTooSmall));
+        // the log dropped the final CRLF
+        assert_eq!(content_length_mismatch(10, "v=0\r\no=x"), None);
+        // Latin-1 decoded bytes: one char per byte
+        assert_eq!(content_length_mismatch(3, "a\u{e9}b"), None);
+    }
+
+    #[test]
+    fn framing() {
+        assert_eq!(frame_len("OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\n\r\nabcd"), Some(35));
+        assert_eq!(frame_len("OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\n"), None);
+        // LF log: 2 wire bytes per line end
+        assert_eq!(frame_len("SIP/2.0 200 OK\nl: 10\n\nv=0\no=x\nnext"), Some(30));
+        // no Content-Length: everything
+        assert_eq!(frame_len("SIP/2.0 200 OK\n\nv=0\n"), Some(20));
+        // never inside a char
+        let t = "SIP/2.0 200 OK\r\nl: 1\r\n\r\n\u{e9}\u{e9}";
+        assert!(t.is_char_boundary(frame_len(t).unwrap()));
     }
 }

@@ -7,28 +7,39 @@
 
 mod header;
 mod message;
+pub mod multipart;
 pub mod sdp;
 pub mod uri;
 
-pub use header::{Auth, CSeq, HeaderName, NameAddr, Reason, Via};
+pub use header::{
+    param, params, percent_decode, split_list, Auth, CSeq, Event, HeaderName, NameAddr, Reason, ReferTo, Refresher,
+    Replaces, RetryAfter, SessionExpires, SubscriptionState, Via, Warning,
+};
 pub use message::{frame_len, parse, parse_start_line, Header, Message, Method, StartLine, StartLineError};
+pub use multipart::Part;
 pub use uri::{Host, Uri};
+
+// `Message::validate` keeps one bit per header name in a u64.
+const _: () = assert!(header::HEADER_NAMES <= 64);
 
 /// What is wrong with a message, or a part of it. Small and `Copy`, with a fixed description, so
 /// the core carries no strings for errors (see [`Problem`] for the position).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProblemKind {
-    /// The start line is neither a request line nor a status line.
+    /// The start line was read but breaks the grammar: extra white space between its parts or
+    /// after the version (a line that is not SIP at all is a [`StartLineError`] instead).
     BadStartLine,
     /// The SIP version is not SIP/2.0.
     BadVersion,
-    /// A status code that is not three digits.
+    /// A status code that is not three digits, or outside 100–699.
     BadStatusCode,
-    /// The Request-URI is missing, has white space in it, or is wrapped in `<>`.
+    /// The Request-URI is missing, has white space in it, is wrapped in `<>`, has no scheme, or
+    /// carries URI headers (`?…`).
     BadRequestUri,
     /// A header line without a colon, or with an empty name.
     BadHeaderLine,
-    /// A header value that could not be read as its type (e.g. a CSeq without a number).
+    /// A header value that could not be read as its type (a CSeq without a number, a Via without
+    /// a host, unbalanced quotes in From, a Max-Forwards above 255, …).
     BadHeaderValue,
     /// A header that must appear once appears more than once with different values.
     DuplicateHeader,
@@ -44,9 +55,10 @@ pub enum ProblemKind {
     BadContentLength,
     /// There was a body but no blank line before it.
     MissingBlankLine,
-    /// The SDP body could not be read (a line without `x=`, or a missing mandatory line).
+    /// The SDP body could not be read (a line that is not `x=value`, or a missing v=, o=, s= or
+    /// t= line).
     BadSdp,
-    /// A multipart body whose boundary was not found.
+    /// A multipart body without a boundary parameter, or whose boundary was not found.
     BadMultipart,
 }
 
@@ -55,7 +67,7 @@ impl ProblemKind {
     pub fn description(self) -> &'static str {
         use ProblemKind::*;
         match self {
-            BadStartLine => "not a SIP request or status line",
+            BadStartLine => "extra white space in the request or status line",
             BadVersion => "SIP version is not SIP/2.0",
             BadStatusCode => "status code is not three digits",
             BadRequestUri => "malformed Request-URI",

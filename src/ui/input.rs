@@ -1,0 +1,213 @@
+//! The input: the trace box (type, paste or drop a file), example buttons, a file picker, the
+//! symptom entry, the analysis status line, and the profile and PBX pickers.
+
+use super::browser;
+use crate::report::Report;
+use crate::view::format;
+use crate::view::samples::SAMPLES;
+use crate::view::state::{Action, Shared, Source};
+use yew::prelude::*;
+
+/// The profile id that means "any trunk".
+const GENERIC: &str = "generic";
+
+#[derive(Properties, PartialEq)]
+pub struct PickersProps {
+    pub profile: String,
+    pub pbx: String,
+    pub dispatch: Callback<Action>,
+}
+
+/// Provider profile and PBX pickers (remembered by the page).
+#[function_component(Pickers)]
+pub fn pickers(p: &PickersProps) -> Html {
+    let on_profile = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| d.emit(Action::SetProfile(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
+    };
+    let on_pbx = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| d.emit(Action::SetPbx(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
+    };
+    let has_generic = crate::kb::profile(GENERIC).is_some();
+    html! {
+        <div class="pickers">
+            <label>
+                <span>{"Provider"}</span>
+                <select id="profile" aria-label="Provider profile" onchange={on_profile}>
+                    // "generic" stands for "no particular provider" when the knowledge base has it
+                    if !has_generic {
+                        <option value="" selected={p.profile.is_empty()}>{"Any SIP trunk"}</option>
+                    }
+                    { for crate::kb::PROFILES.iter().map(|pr| html! {
+                        <option value={pr.id} selected={p.profile == pr.id || (p.profile.is_empty() && pr.id == GENERIC)}>{pr.name}</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                <span>{"Your PBX"}</span>
+                <select id="pbx" aria-label="Your PBX" onchange={on_pbx}>
+                    <option value="" selected={p.pbx.is_empty()}>{"Not set"}</option>
+                    { for crate::kb::PBXES.iter().map(|x| html! {
+                        <option value={x.id} selected={p.pbx == x.id}>{x.name}</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InputProps {
+    pub text: AttrValue,
+    pub source: Source,
+    pub pending: bool,
+    pub report: Option<Shared<Report>>,
+    pub ms: Option<f64>,
+    pub symptoms_open: bool,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(InputPanel)]
+pub fn input_panel(p: &InputProps) -> Html {
+    let area = use_node_ref();
+    let dragging = use_state(|| false);
+    // The trace box has focus on arrival.
+    {
+        let area = area.clone();
+        use_effect_with((), move |_| browser::focus(&area));
+    }
+    let on_input = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| d.emit(Action::SetText(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())))
+    };
+    let load_file = {
+        let d = p.dispatch.clone();
+        move |file: web_sys::File| {
+            let d = d.clone();
+            browser::read_file(file, move |res| match res {
+                Ok((name, text)) => d.emit(Action::LoadFile { name, text }),
+                Err(msg) => d.emit(Action::Flash(msg)),
+            });
+        }
+    };
+    let on_drop = {
+        let load_file = load_file.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            dragging.set(false);
+            if let Some(file) = browser::dropped_file(&e) {
+                e.prevent_default();
+                load_file(file);
+            }
+        })
+    };
+    let on_dragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_dragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_pick = Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+        if let Some(file) = browser::picked_file(&input) {
+            load_file(file);
+        }
+        input.set_value("");
+    });
+    let on_clear = {
+        let d = p.dispatch.clone();
+        let area = area.clone();
+        Callback::from(move |_| {
+            d.emit(Action::Clear);
+            browser::focus(&area);
+        })
+    };
+    let on_symptoms = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::ToggleSymptoms))
+    };
+    let empty = p.text.trim().is_empty();
+    let status = if empty {
+        String::new()
+    } else if p.pending {
+        "Analysing\u{2026}".to_string()
+    } else if let Some(r) = &p.report {
+        let formats: Vec<String> = r.formats.iter().map(|f| format::format_label(f)).collect();
+        let read_as = if formats.is_empty() { String::new() } else { format!(" Read as {}.", formats.join(", ")) };
+        let ms = p.ms.map(|ms| if ms < 1.0 { " Analysed in under 1 ms.".to_string() } else { format!(" Analysed in {} ms.", ms.round() as u64) }).unwrap_or_default();
+        let src = match &p.source {
+            Source::File(name) => format!("From {name}: "),
+            Source::Restored => "Restored from your last visit: ".to_string(),
+            _ => String::new(),
+        };
+        format!(
+            "{src}{}, {}.{read_as}{ms}",
+            format::count(r.messages.len(), "SIP message", "SIP messages"),
+            format::count(r.calls.len(), "call or registration", "calls and registrations")
+        )
+    } else {
+        String::new()
+    };
+    html! {
+        <section class={classes!("input-panel", (*dragging).then_some("dragging"))} aria-label="Trace input"
+            ondrop={on_drop} ondragover={on_dragover} ondragleave={on_dragleave}>
+            <label for="trace-input" class="input-label">{"Your SIP trace or PBX log"}</label>
+            <textarea
+                id="trace-input"
+                ref={area}
+                value={p.text.clone()}
+                oninput={on_input}
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                wrap="off"
+                rows={if empty { "12" } else { "8" }}
+                aria-describedby="input-hint"
+                placeholder={"Paste here: Asterisk (pjsip logger, /var/log/asterisk/full), FreeSWITCH siptrace, \
+                    3CX, sngrep or ngrep output, Cisco CUBE debug, raw SIP messages\u{2026}\n\n\
+                    Or drop a log file on this box."}
+            />
+            <div class="input-bar">
+                <p id="input-hint" class="hint">
+                    {"Paste, type or drop a text log \u{2014} it is analysed as you go, right here in your browser."}
+                </p>
+                <div class="input-actions">
+                    <label class="button file-button">
+                        {"Open a file\u{2026}"}
+                        <input type="file" accept=".txt,.log,.sip,text/plain" onchange={on_pick} aria-label="Open a log file" />
+                    </label>
+                    <button type="button" class="button" onclick={on_clear} disabled={empty}>{"Clear"}</button>
+                </div>
+            </div>
+            <p class="status" role="status" aria-live="polite">{status}</p>
+            <div class="examples" role="group" aria-labelledby="examples-label">
+                <span id="examples-label" class="examples-label">{"Try an example:"}</span>
+                { for SAMPLES.iter().map(|s| {
+                    let d = p.dispatch.clone();
+                    let id = s.id;
+                    let active = p.source == Source::Example(id);
+                    html! {
+                        <button type="button" class={classes!("chip", active.then_some("active"))} data-sample={id}
+                            title={format!("{} ({})", s.title, s.format)} aria-pressed={active.to_string()}
+                            onclick={Callback::from(move |_| d.emit(Action::LoadExample(id)))}>
+                            {s.title}
+                        </button>
+                    }
+                }) }
+            </div>
+            <button type="button" id="symptom-toggle" class="symptom-toggle" aria-expanded={p.symptoms_open.to_string()}
+                aria-controls="symptoms" onclick={on_symptoms}>
+                {"No trace? Start from the symptom"}
+                <span aria-hidden="true">{if p.symptoms_open { " \u{25b4}" } else { " \u{25be}" }}</span>
+            </button>
+        </section>
+    }
+}

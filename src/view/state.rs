@@ -1,0 +1,349 @@
+//! The page state and its reducer: every change the user makes is an [`Action`]; [`State::apply`]
+//! is a pure function from state and action to the next state. The UI wraps it in a Yew
+//! `Reducible` and runs the side effects (analysis after a pause, storage, clipboard) itself.
+
+use super::samples;
+use crate::diagnose::Options;
+use crate::report::Report;
+use std::rc::Rc;
+
+/// An `Rc` compared by identity: cheap equality for Yew props over large values.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+/// Where the current input came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Typed,
+    Example(&'static str),
+    File(String),
+    Restored,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The input, exactly as the user gave it.
+    pub text: Rc<str>,
+    pub source: Source,
+    /// Bumped by every change that calls for a new analysis (text, profile, symptom).
+    pub rev: u64,
+    /// The last analysis and the `rev` it was made for.
+    pub report: Option<Shared<Report>>,
+    pub report_rev: u64,
+    /// How long the last analysis took, in milliseconds.
+    pub analysis_ms: Option<f64>,
+    /// Provider profile id ("" = none chosen).
+    pub profile: String,
+    /// PBX id ("" = none chosen).
+    pub pbx: String,
+    /// The symptom the user picked, if any.
+    pub symptom: Option<String>,
+    pub symptoms_open: bool,
+    pub selected_call: Option<u32>,
+    pub selected_msg: Option<u32>,
+    /// Bumped when the message view should scroll into sight (an evidence chip was used).
+    pub reveal: u64,
+    /// A short note for a live region ("Copied step 2", "Could not read file").
+    pub flash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The user typed, pasted or dropped text.
+    SetText(String),
+    LoadExample(&'static str),
+    LoadFile { name: String, text: String },
+    Clear,
+    /// An analysis finished for input revision `rev`.
+    Analysed { rev: u64, report: Shared<Report>, ms: f64 },
+    SelectCall(u32),
+    SelectMessage(u32),
+    /// An evidence chip: select the message (and its call) and bring the message view into sight.
+    ShowEvidence(u32),
+    SetProfile(String),
+    SetPbx(String),
+    SetSymptom(Option<String>),
+    ToggleSymptoms,
+    Flash(String),
+    ClearFlash,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new(String::new(), String::new(), String::new())
+    }
+}
+
+impl State {
+    /// The state on load: restored input and pickers (empty strings when there are none).
+    pub fn new(text: String, profile: String, pbx: String) -> State {
+        let profile = if profile.is_empty() || crate::kb::profile(&profile).is_some() { profile } else { String::new() };
+        let pbx = if pbx.is_empty() || crate::kb::pbx(&pbx).is_some() { pbx } else { String::new() };
+        let source = if text.is_empty() { Source::Typed } else { Source::Restored };
+        State {
+            text: text.into(),
+            source,
+            rev: 1,
+            report: None,
+            report_rev: 0,
+            analysis_ms: None,
+            profile,
+            pbx,
+            symptom: None,
+            symptoms_open: false,
+            selected_call: None,
+            selected_msg: None,
+            reveal: 0,
+            flash: None,
+        }
+    }
+
+    /// What the diagnosis should know besides the text.
+    pub fn options(&self) -> Options {
+        Options {
+            profile: (!self.profile.is_empty()).then(|| self.profile.clone()),
+            symptom: self.symptom.clone(),
+            pbx: (!self.pbx.is_empty()).then(|| self.pbx.clone()),
+        }
+    }
+
+    /// An analysis is due or running for the current input.
+    pub fn pending(&self) -> bool {
+        self.report_rev != self.rev
+    }
+
+    /// The report, when it matches the current input.
+    pub fn current_report(&self) -> Option<&Shared<Report>> {
+        self.report.as_ref().filter(|_| !self.pending())
+    }
+
+    fn set_text(&mut self, text: String, source: Source) {
+        if *self.text != *text {
+            self.text = text.into();
+            self.rev += 1;
+        }
+        self.source = source;
+    }
+
+    pub fn apply(mut self, action: Action) -> State {
+        match action {
+            Action::SetText(t) => self.set_text(t, Source::Typed),
+            Action::LoadExample(id) => {
+                if let Some(s) = samples::sample(id) {
+                    self.set_text(s.text.to_string(), Source::Example(s.id));
+                    self.selected_call = None;
+                    self.selected_msg = None;
+                }
+            }
+            Action::LoadFile { name, text } => {
+                self.set_text(text, Source::File(name));
+                self.selected_call = None;
+                self.selected_msg = None;
+            }
+            Action::Clear => {
+                self.set_text(String::new(), Source::Typed);
+                self.selected_call = None;
+                self.selected_msg = None;
+            }
+            Action::Analysed { rev, report, ms } => {
+                if rev == self.rev {
+                    self.select_defaults(&report);
+                    self.report = Some(report);
+                    self.report_rev = rev;
+                    self.analysis_ms = Some(ms);
+                }
+            }
+            Action::SelectCall(c) => {
+                if self.selected_call != Some(c) {
+                    self.selected_call = Some(c);
+                    self.selected_msg = self.report.as_ref().and_then(|r| first_message_shown(r, c));
+                }
+            }
+            Action::SelectMessage(m) => {
+                self.selected_msg = Some(m);
+                if let Some(c) = self.report.as_ref().and_then(|r| r.messages.get(m as usize)).and_then(|m| m.call) {
+                    self.selected_call = Some(c);
+                }
+            }
+            Action::ShowEvidence(m) => {
+                self = self.apply(Action::SelectMessage(m));
+                self.reveal += 1;
+            }
+            Action::SetProfile(p) => {
+                if p != self.profile && (p.is_empty() || crate::kb::profile(&p).is_some()) {
+                    self.profile = p;
+                    self.rev += 1;
+                }
+            }
+            Action::SetPbx(p) => {
+                // The PBX only changes the "how to confirm" steps shown, not the analysis.
+                if p.is_empty() || crate::kb::pbx(&p).is_some() {
+                    self.pbx = p;
+                }
+            }
+            Action::SetSymptom(s) => {
+                let s = s.filter(|s| crate::kb::symptom(s).is_some());
+                if s != self.symptom {
+                    self.symptom = s;
+                    self.rev += 1;
+                }
+                if self.symptom.is_some() {
+                    self.symptoms_open = true;
+                }
+            }
+            Action::ToggleSymptoms => self.symptoms_open = !self.symptoms_open,
+            Action::Flash(t) => self.flash = Some(t),
+            Action::ClearFlash => self.flash = None,
+        }
+        self
+    }
+
+    /// After a new analysis: keep a still-valid selection, else pick the call and message the
+    /// top finding is about, else the first call.
+    fn select_defaults(&mut self, r: &Report) {
+        let call_ok = |c: u32| (c as usize) < r.calls.len();
+        let keep = self.selected_call.filter(|&c| call_ok(c));
+        let call = keep
+            .or_else(|| r.findings.iter().find_map(|f| f.call).filter(|&c| call_ok(c)))
+            .or_else(|| r.calls.iter().position(|c| c.kind == "call").map(|i| i as u32))
+            .or_else(|| (!r.calls.is_empty()).then_some(0));
+        let msg_ok = |m: u32| r.messages.get(m as usize).is_some_and(|mm| mm.call == call);
+        self.selected_msg = self
+            .selected_msg
+            .filter(|&m| keep.is_some() && msg_ok(m))
+            .or_else(|| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.call == call || f.call.is_none())
+                    .flat_map(|f| f.evidence.iter().filter_map(|e| e.message))
+                    .find(|&m| msg_ok(m))
+            })
+            .or_else(|| call.and_then(|c| first_message_shown(r, c)));
+        self.selected_call = call;
+    }
+}
+
+fn first_message_shown(r: &Report, call: u32) -> Option<u32> {
+    r.calls.get(call as usize).and_then(|c| c.messages.first().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::analyse;
+
+    fn analysed(s: State) -> State {
+        let r = analyse(&s.text, &s.options());
+        let rev = s.rev;
+        s.apply(Action::Analysed { rev, report: Shared::new(r), ms: 1.0 })
+    }
+
+    #[test]
+    fn text_changes_bump_the_revision_and_stale_results_are_dropped() {
+        let s = State::default();
+        assert!(s.pending(), "a fresh page analyses its (restored) input once");
+        let s = analysed(s);
+        assert!(!s.pending());
+        let s = s.apply(Action::SetText("INVITE".into()));
+        assert!(s.pending());
+        let old_rev = s.rev;
+        let s = s.apply(Action::SetText("INVITE sip:a@b SIP/2.0".into()));
+        let stale = Shared::new(analyse("x", &Options::default()));
+        let s = s.apply(Action::Analysed { rev: old_rev, report: stale, ms: 0.0 });
+        assert!(s.pending(), "a result for an older text is ignored");
+        assert_eq!(&*s.text, "INVITE sip:a@b SIP/2.0");
+        // the same text again is not a change
+        let rev = s.rev;
+        let s = s.apply(Action::SetText("INVITE sip:a@b SIP/2.0".into()));
+        assert_eq!(s.rev, rev);
+    }
+
+    #[test]
+    fn examples_load_and_select_a_call() {
+        let s = State::default().apply(Action::LoadExample("capacity-503"));
+        assert_eq!(s.source, Source::Example("capacity-503"));
+        let s = analysed(s);
+        let r = s.current_report().unwrap().clone();
+        assert_eq!(r.calls.len(), 2);
+        let (c, m) = (s.selected_call.unwrap(), s.selected_msg.unwrap());
+        assert_eq!(r.messages[m as usize].call, Some(c), "the selected message is in the selected call");
+        let s = s.apply(Action::SelectCall(1));
+        assert_eq!(s.selected_msg, Some(r.calls[1].messages[0]));
+        // selecting a message selects its call
+        let s = s.apply(Action::SelectMessage(1));
+        assert_eq!((s.selected_call, s.selected_msg), (Some(0), Some(1)));
+        let reveal = s.reveal;
+        let s = s.apply(Action::ShowEvidence(6));
+        assert_eq!((s.selected_call, s.selected_msg, s.reveal), (Some(1), Some(6), reveal + 1));
+        // unknown example: nothing changes
+        let rev = s.rev;
+        assert_eq!(s.apply(Action::LoadExample("nope")).rev, rev);
+    }
+
+    #[test]
+    fn the_top_finding_drives_the_first_selection() {
+        let s = State::default().apply(Action::LoadExample("capacity-503"));
+        let mut r = analyse(&s.text, &s.options());
+        r.findings.insert(0, crate::view::testutil::finding("test.cause", "error", Some(1), &[(Some(6), 1)]));
+        let rev = s.rev;
+        let s = s.apply(Action::Analysed { rev, report: Shared::new(r), ms: 1.0 });
+        assert_eq!((s.selected_call, s.selected_msg), (Some(1), Some(6)));
+    }
+
+    #[test]
+    fn pickers_and_symptoms() {
+        let s = State::new(String::new(), "no-such-profile".into(), "no-such-pbx".into());
+        assert_eq!((s.profile.as_str(), s.pbx.as_str()), ("", ""), "unknown stored ids are dropped");
+        let rev = s.rev;
+        let s = s.apply(Action::SetProfile("no-such-profile".into()));
+        assert_eq!(s.rev, rev);
+        let s = s.apply(Action::SetSymptom(Some("no-such-symptom".into())));
+        assert_eq!((s.symptom.as_ref(), s.rev), (None, rev));
+        if let Some(sym) = crate::kb::SYMPTOMS.first() {
+            let s = s.clone().apply(Action::SetSymptom(Some(sym.id.into())));
+            assert_eq!(s.options().symptom.as_deref(), Some(sym.id));
+            assert!(s.symptoms_open && s.rev == rev + 1);
+        }
+        if let Some(p) = crate::kb::PROFILES.first() {
+            let s = s.clone().apply(Action::SetProfile(p.id.into()));
+            assert_eq!(s.options().profile.as_deref(), Some(p.id));
+        }
+        let s = s.apply(Action::ToggleSymptoms);
+        let s = s.apply(Action::Flash("Copied".into()));
+        assert_eq!(s.flash.as_deref(), Some("Copied"));
+        assert_eq!(s.apply(Action::ClearFlash).flash, None);
+    }
+
+    #[test]
+    fn shared_compares_by_identity() {
+        let a = Shared::new(vec![1]);
+        let b = Shared::new(vec![1]);
+        assert!(a == a.clone());
+        assert!(a != b);
+    }
+}

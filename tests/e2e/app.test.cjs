@@ -1,0 +1,411 @@
+// End-to-end tests of the page in headless Chromium (playwright-core, Debian's /usr/bin/chromium).
+//
+//   scripts/e2e.sh                 # builds dist/ if needed, serves it, runs this file
+//   E2E_URL=http://127.0.0.1:8080/ node --test tests/e2e/app.test.cjs   # against a running server
+//
+// Without E2E_URL the suite serves dist/ itself (python3 -m http.server on a free port).
+// playwright-core comes from NODE_PATH (scripts/tools.sh prints it); no browser is downloaded.
+// Screenshots and timings land in tests/e2e/artifacts/ (gitignored).
+'use strict';
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = process.env.E2E_DIST || path.join(ROOT, 'dist');
+const ART = path.join(__dirname, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+// What each example must produce. `first` is the top finding's cause id (a contract);
+// `calls` the rows of the calls list; `kind`/`result` describe the first call.
+const SAMPLES = [
+  { id: 'register-401', first: 'auth.credentials', calls: 1, kind: 'Registration', result: '401', format: 'Asterisk pjsip logger' },
+  { id: 'one-way-audio', first: 'net.nat_private_address', calls: 1, kind: 'Call', result: '200', format: 'sngrep export' },
+  { id: 'codec-488', first: 'media.codec_mismatch', calls: 1, kind: 'Call', result: '488', format: 'FreeSWITCH' },
+  { id: 'capacity-503', first: 'capacity.concurrent_limit', calls: 2, kind: 'Call', result: '503', format: 'raw SIP' },
+  { id: 'transfer-603', first: 'transfer.target_rejected', calls: 1, kind: 'Call', result: '200', format: 'Asterisk pjsip logger' },
+  { id: 'healthy-call', first: null, calls: 1, kind: 'Call', result: '200', format: 'sngrep export' },
+];
+
+let BASE;
+let server;
+let allowed; // paths the page may request: its own static files
+
+function distFiles() {
+  const set = new Set(['/', '/index.html']);
+  for (const f of fs.readdirSync(DIST)) set.add('/' + f);
+  return set;
+}
+
+async function startServer() {
+  if (process.env.E2E_URL) return process.env.E2E_URL.replace(/\/?$/, '/');
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no build in ${DIST}: run scripts/e2e.sh (it builds first)`);
+  server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('http.server did not start')), 10000);
+    server.stdout.on('data', (d) => {
+      const m = /port (\d+)/.exec(String(d));
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    server.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
+  });
+  return `http://127.0.0.1:${port}/`;
+}
+
+/** A fresh browser profile (clean storage) with request and error recording. */
+async function open({ viewport = { width: 1280, height: 900 }, colorScheme = 'light', dir } = {}) {
+  const userDataDir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'sipdiag-e2e-'));
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport, colorScheme,
+  });
+  const requests = [];
+  const errors = [];
+  ctx.on('request', (r) => requests.push(r.url()));
+  const page = ctx.pages()[0] || (await ctx.newPage());
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return {
+    ctx, page, requests, errors, userDataDir,
+    async close({ keep = false } = {}) {
+      await ctx.close();
+      if (!keep) fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function assertOwnRequestsOnly(requests) {
+  const origin = new URL(BASE).origin;
+  const basePath = new URL(BASE).pathname.replace(/\/$/, '');
+  for (const u of requests) {
+    const url = new URL(u);
+    assert.equal(url.origin, origin, `request left the page's origin: ${u}`);
+    const p = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    assert.ok(allowed.has(p), `request for something that is not one of the page's static files: ${u}`);
+  }
+}
+
+async function analysed(page) {
+  await page.waitForSelector('.app[data-analysis="done"]', { timeout: 15000 });
+}
+
+async function causes(page) {
+  return page.$$eval('[data-cause]', (els) => els.map((e) => e.getAttribute('data-cause')));
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(ART, { recursive: true });
+  const file = path.join(ART, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+async function textareaValue(page) {
+  return page.$eval('#trace-input', (t) => t.value);
+}
+
+before(async () => {
+  BASE = await startServer();
+  allowed = process.env.E2E_URL && !process.env.E2E_DIST ? null : distFiles();
+  fs.mkdirSync(ART, { recursive: true });
+});
+
+after(() => {
+  if (server) server.kill();
+});
+
+describe('first screen', () => {
+  test('says what it does, focuses the input, offers examples, and asks nothing of the network', async () => {
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.waitForSelector('#trace-input');
+      const tagline = await b.page.textContent('.tagline');
+      assert.match(tagline, /Paste a SIP trace or PBX log/);
+      assert.match(tagline, /Nothing leaves your browser/);
+      assert.equal(await b.page.evaluate(() => document.activeElement && document.activeElement.id), 'trace-input');
+      const examples = await b.page.$$eval('[data-sample]', (els) => els.map((e) => e.getAttribute('data-sample')));
+      assert.deepEqual(examples, SAMPLES.map((s) => s.id));
+      assert.equal(await b.page.$('[role="alert"]'), null, 'no alert on an empty page');
+      // accessible names on every control
+      const unnamed = await b.page.$$eval('button, select, textarea, input', (els) => els
+        .filter((e) => {
+          const label = e.getAttribute('aria-label') || e.textContent.trim() || (e.labels && e.labels.length && e.labels[0].textContent.trim());
+          return !label;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)));
+      assert.deepEqual(unnamed, []);
+      await shot(b.page, '01-first-screen.png');
+      await b.page.waitForTimeout(300);
+      if (allowed) assertOwnRequestsOnly(b.requests);
+      assert.deepEqual(b.errors.filter((e) => !/integrity/.test(e)), []);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('examples', () => {
+  const timings = {};
+  after(() => {
+    fs.writeFileSync(path.join(ART, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
+    console.log('navigation → diagnosis shown (ms):', JSON.stringify(timings));
+  });
+  for (const s of SAMPLES) {
+    test(`${s.id}: diagnosis, calls and ladder`, async () => {
+      const b = await open();
+      try {
+        const t0 = Date.now();
+        await b.page.goto(BASE);
+        await b.page.click(`[data-sample="${s.id}"]`);
+        await b.page.waitForSelector('#verdict');
+        timings[s.id] = Date.now() - t0;
+        await analysed(b.page);
+        // status line names the format
+        assert.match(await b.page.textContent('.status'), new RegExp(s.format));
+        // calls
+        const rows = await b.page.$$('[data-call-id]');
+        assert.equal(rows.length, s.calls, 'calls listed');
+        const first = await b.page.$eval('[data-call-id]', (tr) => tr.textContent);
+        assert.match(first, new RegExp(s.kind));
+        assert.match(first, new RegExp(s.result));
+        // ladder: endpoints and arrows, one selected call
+        const arrows = await b.page.$$('svg[data-ladder] [data-msg]');
+        assert.ok(arrows.length >= 2, 'ladder has arrows');
+        const cols = await b.page.$$eval('svg[data-ladder] .col-key', (els) => els.map((e) => e.textContent));
+        assert.ok(cols.length >= 2, `ladder has two or more endpoints: ${cols}`);
+        assert.ok(!cols.includes('?'), `every endpoint is known: ${cols}`);
+        // findings
+        const found = await causes(b.page);
+        if (s.first) {
+          assert.ok(found.length >= 1, `a finding for ${s.id}`);
+          assert.equal(found[0], s.first, `top finding for ${s.id} (all: ${found.join(', ')})`);
+          assert.equal(await b.page.getAttribute('#verdict', 'data-verdict'), s.first);
+          const sev = await b.page.$eval('[data-cause]', (e) => e.className);
+          assert.match(sev, /sev-(error|warning)/);
+          // the first finding cites evidence that opens and highlights its message
+          const chip = await b.page.$('[data-cause] .evidence-chip:not(.static)');
+          assert.ok(chip, 'the top finding has evidence chips');
+          const line = await chip.getAttribute('data-line');
+          await chip.click();
+          await b.page.waitForSelector(`#message-view .ln.mark[data-line="${line}"]`);
+        } else {
+          const sevs = await b.page.$$eval('[data-cause]', (els) => els.map((e) => e.className));
+          assert.ok(sevs.every((c) => !/sev-(error|warning)/.test(c)), `no fault on a healthy call: ${found}`);
+          assert.match(await b.page.getAttribute('#verdict', 'class'), /sev-expected/);
+        }
+        await shot(b.page, `10-example-${s.id}.png`);
+        if (allowed) assertOwnRequestsOnly(b.requests);
+        assert.deepEqual(b.errors.filter((e) => !/integrity/.test(e)), []);
+      } finally {
+        await b.close();
+      }
+    });
+  }
+});
+
+describe('input', () => {
+  test('pasting analyses by itself after a pause, and a reload keeps the text', async () => {
+    const text = fs.readFileSync(path.join(ROOT, 'www', 'examples', 'capacity-503.txt'), 'utf8');
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.fill('#trace-input', text);
+      await analysed(b.page);
+      assert.equal((await b.page.$$('[data-call-id]')).length, 2);
+      await b.page.reload();
+      await analysed(b.page);
+      assert.equal(await textareaValue(b.page), text.replace(/\r\n/g, '\n'));
+      assert.match(await b.page.textContent('.status'), /Restored/);
+      assert.equal((await b.page.$$('[data-call-id]')).length, 2);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('dropping a text file loads and analyses it', async () => {
+    const text = fs.readFileSync(path.join(ROOT, 'www', 'examples', 'codec-488.txt'), 'utf8');
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.waitForSelector('#trace-input');
+      const dt = await b.page.evaluateHandle((t) => {
+        const d = new DataTransfer();
+        d.items.add(new File([t], 'fs-trace.log', { type: 'text/plain' }));
+        return d;
+      }, text);
+      await b.page.dispatchEvent('#trace-input', 'dragover', { dataTransfer: dt });
+      await b.page.dispatchEvent('#trace-input', 'drop', { dataTransfer: dt });
+      await analysed(b.page);
+      assert.match(await b.page.textContent('.status'), /From fs-trace\.log/);
+      assert.equal(await textareaValue(b.page), text);
+      assert.ok((await b.page.$$('[data-call-id]')).length >= 1);
+      await shot(b.page, '20-dropped-file.png');
+    } finally {
+      await b.close();
+    }
+  });
+
+  const bad = [
+    { name: 'no SIP', text: 'hi, our phones stopped working this morning, can you help?', notice: 'nosip' },
+    {
+      name: 'a half message',
+      text: 'INVITE sip:447700900123@sip.example.net SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKhalf\nFrom: <sip:201@192.0.2.10>;tag=h1\nTo: <sip:447700900123@sip.example.net>\nCall-ID: half-1\nCSeq: 1 INVITE\nMax-Forwards: 70\nContent-Type: application/sdp\nContent-Length: 240\n\nv=0\no=- 1 1 IN IP4 192.0.2.10\n',
+      notice: 'damaged',
+    },
+  ];
+  for (const c of bad) {
+    test(`bad input (${c.name}) gets a kind alert and the text is kept`, async () => {
+      const b = await open();
+      try {
+        await b.page.goto(BASE);
+        await b.page.fill('#trace-input', c.text);
+        await analysed(b.page);
+        const alert = await b.page.waitForSelector('[role="alert"]');
+        assert.equal(await alert.getAttribute('data-notice'), c.notice);
+        assert.ok((await alert.textContent()).length > 40, 'the alert explains');
+        assert.equal(await textareaValue(b.page), c.text);
+        await b.page.reload();
+        await analysed(b.page);
+        assert.equal(await textareaValue(b.page), c.text, 'kept across a reload');
+        await b.page.waitForSelector('[role="alert"]');
+        await shot(b.page, `30-bad-input-${c.notice}.png`);
+      } finally {
+        await b.close();
+      }
+    });
+  }
+
+  test('a binary file gets a kind alert', async () => {
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.waitForSelector('#trace-input');
+      const dt = await b.page.evaluateHandle(() => {
+        const bytes = new Uint8Array(512);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 73 + 11) % 256;
+        bytes.set([0x50, 0x4b, 0x03, 0x04], 0); // a zip header
+        const d = new DataTransfer();
+        d.items.add(new File([bytes], 'archive.zip', { type: 'application/zip' }));
+        return d;
+      });
+      await b.page.dispatchEvent('#trace-input', 'drop', { dataTransfer: dt });
+      await analysed(b.page);
+      const alert = await b.page.waitForSelector('[role="alert"]');
+      assert.equal(await alert.getAttribute('data-notice'), 'binary');
+      assert.ok((await textareaValue(b.page)).length > 100, 'the file content is kept in the box');
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('symptoms and pickers', () => {
+  test('symptom mode without a trace lists ranked causes; with a trace it re-ranks', async () => {
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.click('#symptom-toggle');
+      await b.page.waitForSelector('#symptoms');
+      const symptoms = await b.page.$$eval('[data-symptom]', (els) => els.map((e) => e.getAttribute('data-symptom')));
+      assert.ok(symptoms.length >= 3, `symptoms offered: ${symptoms}`);
+      await b.page.click('[data-symptom="cant_register"]');
+      const listed = await b.page.$$eval('[data-symptom-cause]', (els) => els.map((e) => e.getAttribute('data-symptom-cause')));
+      assert.equal(listed[0], 'auth.credentials', `ranked causes: ${listed}`);
+      await shot(b.page, '40-symptom-mode.png');
+      // with a trace, the symptom re-ranks the findings
+      await b.page.click('[data-sample="register-401"]');
+      await analysed(b.page);
+      assert.match(await b.page.textContent('.diagnosis'), /Ranked for the symptom/);
+      const found = await causes(b.page);
+      assert.equal(found[0], 'auth.credentials');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('provider and PBX pickers are remembered, and the PBX drives "how to confirm"', async () => {
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.selectOption('#profile', 'smartalex');
+      await b.page.selectOption('#pbx', 'freepbx');
+      await b.page.click('[data-sample="register-401"]');
+      await analysed(b.page);
+      await b.page.reload();
+      await analysed(b.page);
+      assert.equal(await b.page.$eval('#profile', (s) => s.value), 'smartalex');
+      assert.equal(await b.page.$eval('#pbx', (s) => s.value), 'freepbx');
+      assert.match(await b.page.textContent('[data-cause] .confirm summary'), /How to confirm on FreePBX/);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('keyboard, phone and themes', () => {
+  test('keyboard only: load an example, walk the ladder, open a message', async () => {
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.waitForSelector('#trace-input');
+      await b.page.focus('[data-sample="transfer-603"]');
+      await b.page.keyboard.press('Enter');
+      await analysed(b.page);
+      const before = await b.page.getAttribute('#message-view', 'data-message');
+      const arrows = await b.page.$$('svg[data-ladder] [data-msg]');
+      const last = arrows[arrows.length - 1];
+      const target = await last.getAttribute('data-msg');
+      await last.focus();
+      await b.page.keyboard.press('Enter');
+      await b.page.waitForSelector(`#message-view[data-message="${target}"]`);
+      assert.notEqual(before, target);
+      // calls rows are reachable by keyboard too
+      await b.page.focus('[data-call-id] .row-button');
+      await b.page.keyboard.press('Enter');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('at 360 px the page stacks and only the ladder scrolls sideways', async () => {
+    const b = await open({ viewport: { width: 360, height: 780 } });
+    try {
+      await b.page.goto(BASE);
+      await b.page.click('[data-sample="healthy-call"]');
+      await analysed(b.page);
+      const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(overflow <= 360, `page is ${overflow}px wide at 360px`);
+      const ladder = await b.page.$eval('.ladder-scroll', (e) => ({ sw: e.scrollWidth, cw: e.clientWidth }));
+      assert.ok(ladder.sw > ladder.cw, 'the ladder scrolls inside its box');
+      await shot(b.page, '50-phone-360.png');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('dark theme follows the system', async () => {
+    const b = await open({ colorScheme: 'dark' });
+    try {
+      await b.page.goto(BASE);
+      await b.page.click('[data-sample="one-way-audio"]');
+      await analysed(b.page);
+      const bg = await b.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const [r, g, bl] = bg.match(/\d+/g).map(Number);
+      assert.ok(r + g + bl < 150, `dark background, got ${bg}`);
+      await shot(b.page, '60-dark-theme.png');
+    } finally {
+      await b.close();
+    }
+  });
+});
