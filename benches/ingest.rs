@@ -93,7 +93,9 @@ fn sdp(rng: &mut Rng, p: &Party, answer: bool) -> String {
     if !answer {
         s.push_str("a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:9 G722/8000\r\na=rtpmap:18 G729/8000\r\na=fmtp:18 annexb=no\r\n");
     }
-    s.push_str("a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=maxptime:150\r\na=sendrecv\r\n");
+    s.push_str(
+        "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=maxptime:150\r\na=sendrecv\r\n",
+    );
     s
 }
 
@@ -118,7 +120,15 @@ fn message(
     if start.ends_with("SIP/2.0") {
         m.push_str("Max-Forwards: 70\r\n");
     }
-    let _ = write!(m, "{}: \"{}\" <sip:{}@{}>;tag={}\r\n", p.name("From", "f"), c.a.user, c.a.user, c.a.via_host, c.from_tag);
+    let _ = write!(
+        m,
+        "{}: \"{}\" <sip:{}@{}>;tag={}\r\n",
+        p.name("From", "f"),
+        c.a.user,
+        c.a.user,
+        c.a.via_host,
+        c.from_tag
+    );
     if with_to_tag {
         let _ = write!(m, "{}: <sip:{}@{}>;tag={}\r\n", p.name("To", "t"), c.b.user, c.b.via_host, c.to_tag);
     } else {
@@ -189,7 +199,18 @@ fn generate(min_messages: usize, min_bytes: usize) -> (String, usize) {
                     "Proxy-Authenticate: Digest realm=\"sip.example.com\", nonce=\"{}\", algorithm=MD5, qop=\"auth\"",
                     rng.hex(32)
                 );
-                message(&mut out, "SIP/2.0 407 Proxy Authentication Required", &c, &c.b, &v, "1 INVITE", true, &[chal], "", lf);
+                message(
+                    &mut out,
+                    "SIP/2.0 407 Proxy Authentication Required",
+                    &c,
+                    &c.b,
+                    &v,
+                    "1 INVITE",
+                    true,
+                    &[chal],
+                    "",
+                    lf,
+                );
                 message(&mut out, &format!("ACK {} SIP/2.0", c.ruri), &c, &c.a, &v, "1 ACK", true, &[], "", lf);
                 n += 3;
                 seq = 2;
@@ -209,7 +230,18 @@ fn generate(min_messages: usize, min_bytes: usize) -> (String, usize) {
             let answer = sdp(&mut rng, &c.b, true);
             message(&mut out, "SIP/2.0 200 OK", &c, &c.b, &v, &cs, true, &rr, &answer, lf);
             let v2 = via(&c.a, &rng.hex(12));
-            message(&mut out, &format!("ACK {} SIP/2.0", c.ruri), &c, &c.a, &v2, &format!("{seq} ACK"), true, &[], "", lf);
+            message(
+                &mut out,
+                &format!("ACK {} SIP/2.0", c.ruri),
+                &c,
+                &c.a,
+                &v2,
+                &format!("{seq} ACK"),
+                true,
+                &[],
+                "",
+                lf,
+            );
             let v3 = via(&c.a, &rng.hex(12));
             let bye = format!("{} BYE", seq + 1);
             let reason = vec!["Reason: Q.850;cause=16;text=\"Normal call clearing\"".to_string()];
@@ -320,7 +352,12 @@ fn main() {
 
     let mut stats = Vec::new();
     if run("ingest") {
-        stats.push(Stat { name: "ingest", times: time(rounds, || ingest(&log).items.len()), bytes: log.len(), msgs: found });
+        stats.push(Stat {
+            name: "ingest",
+            times: time(rounds, || ingest(&log).items.len()),
+            bytes: log.len(),
+            msgs: found,
+        });
     }
     if run("parse (+ read fields), per message") {
         stats.push(Stat {
@@ -335,7 +372,9 @@ fn main() {
     if run("parse only (no field reads)") {
         stats.push(Stat {
             name: "parse only (no field reads)",
-            times: time(rounds, || ing.items.iter().map(|i| sip::parse(&i.text).map_or(0, |m| m.headers.len())).sum::<usize>()),
+            times: time(rounds, || {
+                ing.items.iter().map(|i| sip::parse(&i.text).map_or(0, |m| m.headers.len())).sum::<usize>()
+            }),
             bytes: item_bytes,
             msgs: found,
         });

@@ -18,8 +18,8 @@ mod sipgen;
 
 use sipdiag::diagnose::Options;
 use sipdiag::{ingest, sip, Analysis};
-use sipgen::Shape;
 use sipgen::timing::{measure, Sample};
+use sipgen::Shape;
 
 const MB: usize = 1_000_000;
 
@@ -130,7 +130,10 @@ fn main() {
     }
     println!();
     println!("throughput per stage (MB/s of input; each stage includes the ones before it)");
-    println!("{:<7} {:>5} | {:>9} {:>9} {:>10} | {:>7} {:>6} {:>8}", "shape", "MB", "ingest", "+parse", "+diagnose", "parsed", "calls", "findings");
+    println!(
+        "{:<7} {:>5} | {:>9} {:>9} {:>10} | {:>7} {:>6} {:>8}",
+        "shape", "MB", "ingest", "+parse", "+diagnose", "parsed", "calls", "findings"
+    );
     for r in &rows {
         println!(
             "{:<7} {:>5} | {:>9.1} {:>9.1} {:>10.1} | {:>7} {:>6} {:>8}",

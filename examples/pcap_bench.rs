@@ -65,11 +65,28 @@ fn main() {
         let start = t0 + call as i64 * 2_000_000;
         let a: SocketAddr = format!("10.0.{}.{}:5060", call / 200, call % 200 + 1).parse().unwrap();
         let b: SocketAddr = "203.0.113.5:5060".parse().unwrap();
-        let am: SocketAddr = format!("10.0.{}.{}:{}", call / 200, call % 200 + 1, 20000 + (call % 1000) * 2).parse().unwrap();
+        let am: SocketAddr =
+            format!("10.0.{}.{}:{}", call / 200, call % 200 + 1, 20000 + (call % 1000) * 2).parse().unwrap();
         let bm: SocketAddr = format!("203.0.113.5:{}", 30000 + (call % 1000) * 2).parse().unwrap();
         let msgs = [
-            (start, a, b, sip("INVITE sip:200@trunk.example SIP/2.0", call, "1 INVITE", false, &sdp(&am.ip().to_string(), am.port()))),
-            (start + 800_000, b, a, sip("SIP/2.0 200 OK", call, "1 INVITE", true, &sdp(&bm.ip().to_string(), bm.port()))),
+            (
+                start,
+                a,
+                b,
+                sip(
+                    "INVITE sip:200@trunk.example SIP/2.0",
+                    call,
+                    "1 INVITE",
+                    false,
+                    &sdp(&am.ip().to_string(), am.port()),
+                ),
+            ),
+            (
+                start + 800_000,
+                b,
+                a,
+                sip("SIP/2.0 200 OK", call, "1 INVITE", true, &sdp(&bm.ip().to_string(), bm.port())),
+            ),
             (start + 810_000, a, b, sip("ACK sip:200@trunk.example SIP/2.0", call, "1 ACK", true, "")),
             (start + 31_000_000, a, b, sip("BYE sip:200@trunk.example SIP/2.0", call, "2 BYE", true, "")),
             (start + 31_010_000, b, a, sip("SIP/2.0 200 OK", call, "2 BYE", true, "")),
@@ -99,7 +116,10 @@ fn main() {
                 frames.push((t + j, ipv4_udp(s, d, &p)));
             }
             if k % 50 == 0 {
-                frames.push((t + 1, ipv4_udp(a, "10.0.0.53:53".parse().unwrap(), &[0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0])));
+                frames.push((
+                    t + 1,
+                    ipv4_udp(a, "10.0.0.53:53".parse().unwrap(), &[0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+                ));
             }
         }
         bytes = frames.iter().map(|f| f.1.len() + 16).sum();

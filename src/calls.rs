@@ -352,9 +352,11 @@ fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) 
     call.last_time = call.messages.iter().filter_map(|&i| time(i as usize)).max();
     let opening = call.kind.opening_method();
     // The caller: From tag of the first opening request, else of the first message.
-    let opener = call.transactions.iter().map(|&t| &transactions[t as usize]).find_map(|tx| {
-        (Some(tx.method.as_str()) == opening).then_some(tx.request).flatten()
-    });
+    let opener = call
+        .transactions
+        .iter()
+        .map(|&t| &transactions[t as usize])
+        .find_map(|tx| (Some(tx.method.as_str()) == opening).then_some(tx.request).flatten());
     call.caller_tag = opener
         .or(Some(first as u32))
         .and_then(|m| msgs[m as usize].msg.from())
@@ -406,12 +408,14 @@ fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) 
                     call.end_message = Some(r);
                 }
             }
-            "CANCEL" if !call.answered && !matches!(call.ended_by, Some(Ending::Bye { .. })) => {
-                if call.ended_by != Some(Ending::Cancel) {
-                    call.ended_by = Some(Ending::Cancel);
-                    call.end_time = tx.request.and_then(|r| time(r as usize));
-                    call.end_message = tx.request;
-                }
+            "CANCEL"
+                if !call.answered
+                    && !matches!(call.ended_by, Some(Ending::Bye { .. }))
+                    && call.ended_by != Some(Ending::Cancel) =>
+            {
+                call.ended_by = Some(Ending::Cancel);
+                call.end_time = tx.request.and_then(|r| time(r as usize));
+                call.end_message = tx.request;
             }
             "REFER" => call.refers += 1,
             m if call.kind != CallKind::Call && Some(m) == opening => {
@@ -523,8 +527,8 @@ mod tests {
         let call = &a.calls.calls[0];
         assert_eq!(call.ended_by, Some(Ending::Cancel));
         assert!(!call.answered);
-        let text = [req("INVITE", 1, "z9hG4bKa", "", "ft"), resp(486, "Busy Here", "INVITE", 1, "z9hG4bKa", "t1")]
-            .concat();
+        let text =
+            [req("INVITE", 1, "z9hG4bKa", "", "ft"), resp(486, "Busy Here", "INVITE", 1, "z9hG4bKa", "t1")].concat();
         let ing = crate::ingest(&text);
         let a = Analysis::new(&ing, &Options::default());
         let call = &a.calls.calls[0];
@@ -535,9 +539,10 @@ mod tests {
 
     #[test]
     fn register_is_its_own_call() {
-        let text = [req("REGISTER", 1, "z9hG4bKr1", "", "rt"), resp(401, "Unauthorized", "REGISTER", 1, "z9hG4bKr1", "x")]
-            .concat()
-            .replace("Call-ID: c1", "Call-ID: reg1");
+        let text =
+            [req("REGISTER", 1, "z9hG4bKr1", "", "rt"), resp(401, "Unauthorized", "REGISTER", 1, "z9hG4bKr1", "x")]
+                .concat()
+                .replace("Call-ID: c1", "Call-ID: reg1");
         let ing = crate::ingest(&text);
         let a = Analysis::new(&ing, &Options::default());
         let call = &a.calls.calls[0];

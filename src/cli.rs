@@ -230,6 +230,8 @@ fn wrap(w: &mut dyn Write, first: &str, text: &str, width: usize) -> std::io::Re
 /// The human report: verdict, findings (evidence, fixes, how to confirm), calls, log lines and
 /// parse notes.
 pub fn write_text(r: &Report, options: &Options, w: &mut dyn Write) -> std::io::Result<()> {
+    // In a capture, positions are packet numbers, not lines.
+    let where_ = if r.format == "pcap" { "packet" } else { "line" };
     let retrans = r.messages.iter().filter(|m| m.retransmission).count();
     let formats = if r.formats.is_empty() { "none recognised".to_string() } else { r.formats.join(", ") };
     writeln!(
@@ -265,7 +267,7 @@ pub fn write_text(r: &Report, options: &Options, w: &mut dyn Write) -> std::io::
             if !f.evidence.is_empty() {
                 writeln!(w, "   Evidence:")?;
                 for e in &f.evidence {
-                    writeln!(w, "     line {:>5}  {:<32} | {}", e.line, e.label, e.excerpt)?;
+                    writeln!(w, "     {where_} {:>5}  {:<32} | {}", e.line, e.label, e.excerpt)?;
                 }
             }
             if matches!(f.severity.as_str(), "error" | "warning") {
@@ -291,7 +293,8 @@ pub fn write_text(r: &Report, options: &Options, w: &mut dyn Write) -> std::io::
             let status = c.final_status.map_or("-".to_string(), |s| s.to_string());
             let dur = c.duration_ms.map(|d| format!(", {}", ms(d))).unwrap_or_default();
             let ended = c.ended_by.as_deref().map(|e| format!(", ended: {e}")).unwrap_or_default();
-            let flag = if c.findings.is_empty() { String::new() } else { format!("  [{} finding(s)]", c.findings.len()) };
+            let flag =
+                if c.findings.is_empty() { String::new() } else { format!("  [{} finding(s)]", c.findings.len()) };
             writeln!(
                 w,
                 "  [{}] {} {} → {}  final {}{}{dur}{ended}  ({} msgs){flag}  Call-ID {}",
@@ -315,7 +318,7 @@ pub fn write_text(r: &Report, options: &Options, w: &mut dyn Write) -> std::io::
     if !r.problems.is_empty() {
         writeln!(w, "\nParse notes:")?;
         for p in r.problems.iter().take(50) {
-            writeln!(w, "  line {}: {}", p.line, p.description)?;
+            writeln!(w, "  {where_} {}: {}", p.line, p.description)?;
         }
         if r.problems.len() > 50 {
             writeln!(w, "  … and {} more", r.problems.len() - 50)?;

@@ -7,8 +7,9 @@
 //! Cutting works on input lines, so what is exported reads exactly like what the user pasted.
 //! A message's lines are its own plus the log lines that frame it (the "received from" line
 //! before, an end marker after), found without knowing the format: up to
-//! [`FRAME_BEFORE`] non-blank lines before and [`FRAME_AFTER`] blank or marker lines after, never
-//! crossing another message or a partial log line.
+//! [`FRAME_BEFORE`] non-blank lines before (and the blank lines between them) and
+//! [`FRAME_AFTER`] blank or marker lines after, never crossing another message or a partial log
+//! line.
 //!
 //! Export does not redact: to export a redacted trace, redact the input first
 //! ([`crate::redact::redact`]), analyse the redacted text and export that analysis.
@@ -103,15 +104,21 @@ fn message_lines(
         Some(map) => out.extend(map.iter().copied()),
         None => out.extend(first..=last),
     }
-    let mut l = first;
-    for _ in 0..FRAME_BEFORE {
+    // framing before: up to FRAME_BEFORE non-blank lines, blank lines between them included
+    let (mut l, mut taken, mut walked) = (first, 0, 0);
+    while taken < FRAME_BEFORE && walked < FRAME_BEFORE + 2 {
         l = match l.checked_sub(1) {
             Some(p) if p >= 1 => p,
             _ => break,
         };
+        walked += 1;
         match text_of(l) {
-            Some(t) if !t.trim().is_empty() && !busy.contains(&l) => out.push(l),
-            _ => break,
+            Some(_) if busy.contains(&l) => break,
+            Some(t) => {
+                out.push(l);
+                taken += u32::from(!t.trim().is_empty());
+            }
+            None => break,
         }
     }
     let mut l = last;

@@ -44,6 +44,16 @@ pub struct RtpPacket {
     pub rtcp: bool,
 }
 
+/// Every cause id [`findings`] can emit (each must exist in the knowledge base; tested).
+pub const MEDIA_CAUSES: &[&str] = &[
+    "net.rtp_blocked",
+    "net.nat_private_address",
+    "net.udp_timeout",
+    "media.packet_loss",
+    "media.codec_mismatch",
+    "media.no_dtmf",
+];
+
 /// Fewest packets for a stream that no SDP explains.
 pub const MIN_HEURISTIC_PACKETS: u32 = 10;
 /// Loss above this share (percent) is audible.
@@ -344,7 +354,11 @@ fn measure(pkts: &[&RtpPacket], clock_of: &dyn Fn(u8) -> u32, dtmf_pt: Option<u8
 
 /// Picks the SDP address that explains a stream: exact address and port first, then port only;
 /// among several, the one seen last before the stream began (else the first after it).
-fn best_match<'e, 'a>(eps: &'e [SdpEp<'a>], first: Timestamp, pick: impl Fn(&SdpEp<'a>) -> bool) -> Option<&'e SdpEp<'a>> {
+fn best_match<'e, 'a>(
+    eps: &'e [SdpEp<'a>],
+    first: Timestamp,
+    pick: impl Fn(&SdpEp<'a>) -> bool,
+) -> Option<&'e SdpEp<'a>> {
     let start = micros(first);
     let slack = 2_000_000;
     let mut before: Option<&SdpEp<'a>> = None;
@@ -387,16 +401,18 @@ pub fn streams(a: &Analysis<'_>) -> Vec<Stream> {
     let mut out = Vec::new();
     for g in &groups {
         let (src, dst, t0) = (g[0].src, g[0].dst, g[0].time);
-        let exact = |e: &SdpEp<'_>| (e.ip == dst.ip() && e.port == dst.port()) || (e.ip == src.ip() && e.port == src.port());
+        let exact =
+            |e: &SdpEp<'_>| (e.ip == dst.ip() && e.port == dst.port()) || (e.ip == src.ip() && e.port == src.port());
         let port_only = |e: &SdpEp<'_>| e.port == dst.port() || e.port == src.port();
         let ep = best_match(&eps, t0, exact).map(|e| (e, true)).or_else(|| {
             best_match(&eps, t0, |e| {
                 port_only(e)
                     && e.time.is_none_or(|t| t.micros <= t0.micros + 2_000_000)
                     && e.call.is_some_and(|c| {
-                        a.calls.calls.get(c as usize).is_some_and(|call| {
-                            call.last_time.is_none_or(|lt| t0.micros <= lt.micros + 5_000_000)
-                        })
+                        a.calls
+                            .calls
+                            .get(c as usize)
+                            .is_some_and(|call| call.last_time.is_none_or(|lt| t0.micros <= lt.micros + 5_000_000))
                     })
             })
             .map(|e| (e, false))
@@ -420,11 +436,7 @@ pub fn streams(a: &Analysis<'_>) -> Vec<Stream> {
             .unwrap_or_else(|| format!("PT {}", s.payload_type));
         match ep {
             Some((e, exact)) => {
-                let to_sdp = if exact {
-                    e.ip == dst.ip() && e.port == dst.port()
-                } else {
-                    e.port == dst.port()
-                };
+                let to_sdp = if exact { e.ip == dst.ip() && e.port == dst.port() } else { e.port == dst.port() };
                 s.call = e.call;
                 s.sdp = Some(SdpMatch { message: e.message, media: e.media, to_sdp, address_matches: exact });
             }
@@ -438,13 +450,15 @@ pub fn streams(a: &Analysis<'_>) -> Vec<Stream> {
         s.rtcp_packets = rtcp
             .iter()
             .filter(|r| {
-                let near = |a: SocketAddr, b: SocketAddr| a.ip() == b.ip() && (a.port() == b.port() || a.port() == b.port().wrapping_add(1));
+                let near = |a: SocketAddr, b: SocketAddr| {
+                    a.ip() == b.ip() && (a.port() == b.port() || a.port() == b.port().wrapping_add(1))
+                };
                 (near(r.src, src) && near(r.dst, dst)) || (near(r.src, dst) && near(r.dst, src))
             })
             .count() as u32;
         out.push(s);
     }
-    out.sort_by_key(|s| s.first_packet);
+    // Groups were made in capture order: `out` is already in order of first packet.
     out
 }
 
@@ -532,7 +546,21 @@ impl Ev<'_, '_> {
 }
 
 fn secs(us: i64) -> String {
-    format!("{:.1} s", us as f64 / 1e6)
+    format!("{} s", fixed(us as f64 / 1e6, 1))
+}
+
+/// `v` with `decimals` (0 or 1) digits after the point, without float formatting (which
+/// costs the page about 12 KB of wasm).
+fn fixed(v: f64, decimals: u32) -> String {
+    let scale = if decimals == 0 { 1 } else { 10 };
+    let n = (v * scale as f64).round() as i64;
+    let sign = if n < 0 { "-" } else { "" };
+    let n = n.unsigned_abs();
+    if decimals == 0 {
+        format!("{sign}{n}")
+    } else {
+        format!("{sign}{}.{}", n / 10, n % 10)
+    }
 }
 
 /// The first 2xx answer to an INVITE in the call (index into `Analysis::messages`).
@@ -572,10 +600,14 @@ pub fn findings(a: &Analysis<'_>) -> Vec<Finding> {
     let ev = Ev { a };
     let capture_end = cap.last_micros.unwrap_or(i64::MIN);
     // Hosts that send something in the capture (RTP or SIP).
-    let mut speakers: Vec<IpAddr> = a.ingested.rtp.iter().map(|p| p.src.ip()).collect();
-    speakers.extend(a.ingested.items.iter().filter_map(|i| i.src.as_ref()?.host.parse::<IpAddr>().ok()));
-    speakers.sort_unstable();
-    speakers.dedup();
+    let mut speakers: Vec<IpAddr> = Vec::new();
+    let heard =
+        all.iter().map(|s| s.src.ip()).chain(a.ingested.items.iter().filter_map(|i| i.src.as_ref()?.host.parse().ok()));
+    for ip in heard {
+        if !speakers.contains(&ip) {
+            speakers.push(ip);
+        }
+    }
 
     for (ci, call) in a.calls.calls.iter().enumerate() {
         if call.kind != crate::calls::CallKind::Call {
@@ -807,7 +839,10 @@ fn per_stream_findings(
         // Sent from the internet to a private address that never speaks in the capture: the
         // capture is on the sender's side and the packets go nowhere. (Seen where the private
         // host also sends, the capture is behind the NAT and the packets did arrive.)
-        if is_private(s.dst.ip()) && !is_private(s.src.ip()) && !s.src.ip().is_loopback() && speakers.binary_search(&s.dst.ip()).is_err()
+        if is_private(s.dst.ip())
+            && !is_private(s.src.ip())
+            && !s.src.ip().is_loopback()
+            && !speakers.contains(&s.dst.ip())
         {
             out.push(Finding {
                 cause: "net.nat_private_address",
@@ -830,14 +865,14 @@ fn per_stream_findings(
                 severity: Severity::Warning,
                 confidence: 75,
                 explanation: format!(
-                    "RTP {} lost {} of {} packets ({:.1}%), with mean jitter {:.1} ms (max {:.1} ms) and gaps up to {:.0} ms: enough to hear as choppy or robotic audio. Look for a congested or wireless link, or a missing QoS marking, on the path between them.",
+                    "RTP {} lost {} of {} packets ({}%), with mean jitter {} ms (max {} ms) and gaps up to {} ms: enough to hear as choppy or robotic audio. Look for a congested or wireless link, or a missing QoS marking, on the path between them.",
                     s.direction(),
                     s.lost.max(0),
                     s.expected,
-                    s.loss_percent,
-                    s.mean_jitter_ms,
-                    s.max_jitter_ms,
-                    s.max_delta_ms
+                    fixed(s.loss_percent, 1),
+                    fixed(s.mean_jitter_ms, 1),
+                    fixed(s.max_jitter_ms, 1),
+                    fixed(s.max_delta_ms, 0)
                 ),
                 evidence: vec![ev.stream(s), ev.sdp(ep, "SDP media address")],
                 call: Some(ci),
@@ -851,7 +886,11 @@ fn per_stream_findings(
                 if pt == 13 || pt == 19 || names_pt(rx, pt) {
                     continue; // comfort noise is often sent unannounced and is harmless
                 }
-                let listed: Vec<String> = rx.formats.iter().map(|f| if f.1.is_empty() { f.0.to_string() } else { format!("{} {}", f.0, f.1) }).collect();
+                let listed: Vec<String> = rx
+                    .formats
+                    .iter()
+                    .map(|f| if f.1.is_empty() { f.0.to_string() } else { format!("{} {}", f.0, f.1) })
+                    .collect();
                 out.push(Finding {
                     cause: "media.codec_mismatch",
                     severity: Severity::Warning,
@@ -922,8 +961,23 @@ mod tests {
     }
 
     #[test]
+    fn fixed_point_text() {
+        assert_eq!(
+            [fixed(5.0, 1), fixed(0.04, 1), fixed(12.96, 1), fixed(-1.25, 1), fixed(59.6, 0)],
+            ["5.0", "0.0", "13.0", "-1.3", "60"]
+        );
+    }
+
+    #[test]
     fn private_ranges() {
-        for (ip, p) in [("10.1.2.3", true), ("192.168.0.1", true), ("100.64.0.1", true), ("8.8.8.8", false), ("fd00::1", true), ("2001:db8::1", false)] {
+        for (ip, p) in [
+            ("10.1.2.3", true),
+            ("192.168.0.1", true),
+            ("100.64.0.1", true),
+            ("8.8.8.8", false),
+            ("fd00::1", true),
+            ("2001:db8::1", false),
+        ] {
             assert_eq!(is_private(ip.parse().unwrap()), p, "{ip}");
         }
     }

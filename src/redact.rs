@@ -172,8 +172,9 @@ pub fn redact(input: &str, opts: &RedactOptions) -> Redacted {
 }
 
 /// Host names found in the trace (URI hosts, Via hosts), lowercase, in order of appearance:
-/// what the page offers as "hide these hosts". IP addresses and reserved example names are left
-/// out.
+/// what the page offers as "hide these hosts". IP addresses, reserved example names and the
+/// providers' own edge hosts (public infrastructure the diagnosis and ladder recognise, with
+/// their subdomains and parent domains) are left out.
 pub fn host_candidates(input: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let b = input.as_bytes();
@@ -185,7 +186,11 @@ pub fn host_candidates(input: &str) -> Vec<String> {
             && !h.ends_with(".example")
             && !h.ends_with(".localhost")
             && !["example.com", "example.net", "example.org"].iter().any(|x| h == *x || h.ends_with(&format!(".{x}")))
-            && h.parse::<Ipv4Addr>().is_err();
+            && h.parse::<Ipv4Addr>().is_err()
+            && !crate::kb::PROFILES.iter().filter(|p| !p.edge_host.is_empty()).any(|p| {
+                let e = p.edge_host.to_ascii_lowercase();
+                e == h || e.ends_with(&format!(".{h}")) || h.ends_with(&format!(".{e}"))
+            });
         if ok && !out.contains(&h) {
             out.push(h);
         }
@@ -342,11 +347,19 @@ impl<'o> Engine<'o> {
     }
 
     fn hash(&self, domain: &[u8], data: &[u8]) -> u64 {
-        let mut buf = Vec::with_capacity(domain.len() + 1 + data.len());
-        buf.extend_from_slice(domain);
-        buf.push(0xff);
-        buf.extend_from_slice(data);
-        siphash24(self.key, &buf)
+        let mut buf = [0u8; 64];
+        let n = domain.len() + 1 + data.len();
+        if n <= buf.len() {
+            buf[..domain.len()].copy_from_slice(domain);
+            buf[domain.len()] = 0xff;
+            buf[domain.len() + 1..n].copy_from_slice(data);
+            return siphash24(self.key, &buf[..n]);
+        }
+        let mut v = Vec::with_capacity(n);
+        v.extend_from_slice(domain);
+        v.push(0xff);
+        v.extend_from_slice(data);
+        siphash24(self.key, &v)
     }
 
     fn count(&mut self, original: &str, replacement: &str, kind: Kind) {
@@ -565,7 +578,7 @@ impl<'o> Engine<'o> {
         let class = v4_class(a);
         let m = match class {
             V4Class::Kept => return None,
-            V4Class::Public => self.alloc_public(Ipv4Addr::from(a).to_string().len()),
+            V4Class::Public => self.alloc_public(v4_len(a)),
             _ => {
                 let mut m = self.permute_private(a, class, 0);
                 let mut salt = 1;
@@ -619,7 +632,7 @@ impl<'o> Engine<'o> {
             let cur = &mut self.v4_cursor[l];
             while *cur < PUBLIC_POOL {
                 let cand = public_candidate(*cur);
-                if Ipv4Addr::from(cand).to_string().len() == l && !self.v4_taken.contains(&cand) {
+                if v4_len(cand) == l && !self.v4_taken.contains(&cand) {
                     return cand;
                 }
                 *cur += 1;
@@ -949,7 +962,11 @@ impl<'o> Engine<'o> {
             }
             if b[j - 1] == b':' {
                 let name = line[..j - 1].trim_end();
-                let ns = name.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |p| p + 1);
+                let ns = name
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .map_or(0, |(p, c)| p + c.len_utf8());
                 if !NAME_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&name[ns..])) {
                     return;
                 }
@@ -1042,10 +1059,18 @@ fn is_v6_char(c: u8) -> bool {
 /// Byte offsets of every ASCII-case-insensitive occurrence of `needle` (ASCII) in `hay`.
 fn find_all_ci(hay: &str, needle: &str) -> Vec<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() || h.len() < n.len() {
-        return Vec::new();
+    let mut out = Vec::new();
+    let Some(&first) = n.first() else { return out };
+    if h.len() < n.len() {
+        return out;
     }
-    (0..=h.len() - n.len()).filter(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n)).collect()
+    let last_start = h.len() - n.len();
+    for i in memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), &h[..=last_start]) {
+        if h[i..i + n.len()].eq_ignore_ascii_case(n) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// The identifier right before the separator at `sep` (spaces and one closing quote allowed in
@@ -1145,6 +1170,11 @@ fn ipv4_spans(line: &str) -> Vec<(usize, usize)> {
         i = next;
     }
     out
+}
+
+/// Characters of an address in dotted-quad form.
+fn v4_len(a: u32) -> usize {
+    a.to_be_bytes().iter().map(|&o| 1 + usize::from(o >= 10) + usize::from(o >= 100)).sum::<usize>() + 3
 }
 
 /// A dotted quad (leading zeros allowed, as some logs print them).
@@ -1399,6 +1429,9 @@ mod tests {
         assert_eq!(s("from UDP:10.1.2.3:5060 to 8.8.8.8."), ["10.1.2.3", "8.8.8.8"]);
         assert!(s("oid 1.2.3.4.5 and v1.2.3.4 and 300.1.1.1").is_empty());
         assert_eq!(s("c=IN IP4 192.168.1.20"), ["192.168.1.20"]);
+        for a in ["0.0.0.0", "192.0.2.100", "10.20.3.4", "255.255.255.255"] {
+            assert_eq!(v4_len(parse_v4(a).unwrap()), a.len());
+        }
     }
 
     #[test]

@@ -265,12 +265,18 @@ impl Report {
                     .collect(),
             })
             .collect();
+        // A capture explains each of its problems in a sentence of its own (port, advice).
+        let notes = ing.capture.as_ref().map(|c| c.notes.as_slice()).unwrap_or(&[]);
         let mut problems: Vec<ProblemOut> = ing
             .problems
             .iter()
-            .map(|p| ProblemOut {
+            .enumerate()
+            .map(|(i, p)| ProblemOut {
                 kind: p.kind.id().to_string(),
-                description: p.kind.description().to_string(),
+                description: notes
+                    .get(i)
+                    .filter(|n| n.kind == p.kind)
+                    .map_or_else(|| p.kind.description().to_string(), |n| n.text.clone()),
                 line: p.line,
                 message: None,
             })

@@ -132,7 +132,10 @@ async fn an_example_fills_calls_ladder_and_message() {
     let selected = all(&root, "[data-call-id][aria-selected='true']");
     assert_eq!(selected.len(), 1);
     assert_eq!(selected[0].get_attribute("data-call-id"), rows[1].get_attribute("data-call-id"));
-    assert_eq!(root.query_selector("svg[data-ladder]").unwrap().unwrap().get_attribute("data-ladder"), rows[1].get_attribute("data-call-id"));
+    assert_eq!(
+        root.query_selector("svg[data-ladder]").unwrap().unwrap().get_attribute("data-ladder"),
+        rows[1].get_attribute("data-call-id")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -142,7 +145,10 @@ async fn typing_is_debounced_then_analysed_and_saved() {
     let text = sipdiag::view::samples::sample("healthy-call").unwrap().text;
     type_into(&root, text);
     wait(0).await;
-    assert_eq!(root.query_selector(".app").unwrap().unwrap().get_attribute("data-analysis").as_deref(), Some("pending"));
+    assert_eq!(
+        root.query_selector(".app").unwrap().unwrap().get_attribute("data-analysis").as_deref(),
+        Some("pending")
+    );
     assert_eq!(storage().get_item("sipdiag.input").unwrap().as_deref(), Some(text), "kept for a reload at once");
     until(&root, ".app[data-analysis='done']").await;
     assert!(root.query_selector("#verdict").unwrap().is_some());
@@ -190,13 +196,8 @@ async fn symptom_mode_lists_causes() {
     wait(0).await;
     let causes: Vec<String> =
         all(&root, "[data-symptom-cause]").iter().filter_map(|e| e.get_attribute("data-symptom-cause")).collect();
-    let want: Vec<&str> = sipdiag::kb::symptom(&id)
-        .unwrap()
-        .causes
-        .iter()
-        .copied()
-        .filter(|c| sipdiag::kb::cause(c).is_some())
-        .collect();
+    let want: Vec<&str> =
+        sipdiag::kb::symptom(&id).unwrap().causes.iter().copied().filter(|c| sipdiag::kb::cause(c).is_some()).collect();
     assert_eq!(causes, want, "causes in the knowledge base's order");
     assert_eq!(first.get_attribute("aria-checked").as_deref(), Some("true"));
 }

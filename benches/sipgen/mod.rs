@@ -160,7 +160,8 @@ const UAS: [&str; 6] = [
     "Grandstream GXP2170 1.0.11.23",
     "Cisco-CUBE/17.6",
 ];
-const SERVERS: [&str; 4] = ["Kamailio (5.7.4 (x86_64/linux))", "OpenSIPS (3.4.2 (x86_64/linux))", "Trunk SBC", "Asterisk PBX 18.20.0"];
+const SERVERS: [&str; 4] =
+    ["Kamailio (5.7.4 (x86_64/linux))", "OpenSIPS (3.4.2 (x86_64/linux))", "Trunk SBC", "Asterisk PBX 18.20.0"];
 const NAMES: [(&str, &str); 8] = [
     ("alice", "Alice Liddell"),
     ("bob", "Bob"),
@@ -222,12 +223,7 @@ fn sdp(rng: &mut Rng, a: &Addr, media_level_c: bool) -> (String, String, u16) {
     let ip = if a.v6() { "IP6" } else { "IP4" };
     let port = 10000 + 2 * rng.below(10000) as u16;
     let sess = rng.below(1 << 31) + 1;
-    let codecs = rng.pick(&[
-        "0 8 101",
-        "8 0 9 101",
-        "9 8 0 18 101",
-        "111 0 8 101",
-    ]);
+    let codecs = rng.pick(&["0 8 101", "8 0 9 101", "9 8 0 18 101", "111 0 8 101"]);
     let mut s = String::with_capacity(400);
     let _ = write!(s, "v=0\r\no=- {sess} {} IN {ip} {}\r\ns=-\r\n", sess + 1, a.host);
     if !media_level_c {
@@ -290,10 +286,7 @@ fn build(d: &Dialog, rng: &mut Rng, st: Step) -> GenMsg {
     if st.code == 0 {
         b.h("Max-Forwards", "", "70");
     }
-    let from = format!(
-        "\"{}\" <sip:{}@{}>;tag={}",
-        d.uac.display, d.uac.user, d.domain, d.uac.tag
-    );
+    let from = format!("\"{}\" <sip:{}@{}>;tag={}", d.uac.display, d.uac.user, d.domain, d.uac.tag);
     let to_tag_v = if st.to_tag { format!(";tag={}", d.uas.tag) } else { String::new() };
     let to = format!("<sip:{}@{}>{}", d.uas.user, d.domain, to_tag_v);
     b.h("From", "f", &from);
@@ -317,6 +310,9 @@ fn build(d: &Dialog, rng: &mut Rng, st: Step) -> GenMsg {
             _ => "",
         };
         b.h(n, compact, v);
+    }
+    if st.code == 0 || st.code >= 180 {
+        b.h("Allow-Events", "u", "talk, hold, conference, refer");
     }
     if st.code == 0 || st.from_uac {
         b.h("User-Agent", "", d.ua);
@@ -660,7 +656,8 @@ pub fn wrap(shape: Shape, m: &GenMsg, us: u64, out: &mut String) {
         Shape::Raw => out.push_str(&m.text),
         Shape::Pjsip => {
             let kind = if m.request { "request" } else { "response" };
-            let (verb, prep, peer) = if m.outbound { ("Transmitting", "to", &m.dst) } else { ("Received", "from", &m.src) };
+            let (verb, prep, peer) =
+                if m.outbound { ("Transmitting", "to", &m.dst) } else { ("Received", "from", &m.src) };
             let _ = writeln!(
                 out,
                 "[2026-11-26 {h:02}:{mi:02}:{s:02}.{:03}] VERBOSE[{}] res_pjsip_logger.c: <--- {verb} SIP {kind} ({} bytes) {prep} {}:{} --->",

@@ -201,17 +201,73 @@ fn challenge_loops(cx: &mut Ctx<'_, '_>) {
 
 /// What a 403's text says about its reason.
 fn forbidden_variant(hints: &str) -> Option<&'static str> {
-    if any(hints, &["suspend", "disabled", "deactivat", "read-only", "read only", "readonly", "inactive", "blocked account", "account locked", "terminated account"]) {
+    if any(
+        hints,
+        &[
+            "suspend",
+            "disabled",
+            "deactivat",
+            "read-only",
+            "read only",
+            "readonly",
+            "inactive",
+            "blocked account",
+            "account locked",
+            "terminated account",
+        ],
+    ) {
         Some("trunk.suspended")
-    } else if any(hints, &["wrong password", "bad password", "invalid password", "bad auth", "authentication fail", "auth fail", "invalid credential", "bad credential", "wrong credential", "not authenticated"]) {
+    } else if any(
+        hints,
+        &[
+            "wrong password",
+            "bad password",
+            "invalid password",
+            "bad auth",
+            "authentication fail",
+            "auth fail",
+            "invalid credential",
+            "bad credential",
+            "wrong credential",
+            "not authenticated",
+        ],
+    ) {
         Some("auth.credentials")
-    } else if any(hints, &["channel limit", "concurrent", "call limit", "max calls", "maximum calls", "too many calls", "channels exceeded"]) {
+    } else if any(
+        hints,
+        &[
+            "channel limit",
+            "concurrent",
+            "call limit",
+            "max calls",
+            "maximum calls",
+            "too many calls",
+            "channels exceeded",
+        ],
+    ) {
         Some("capacity.concurrent_limit")
     } else if any(hints, &["rate limit", "cps", "calls per second", "too many requests", "throttl"]) {
         Some("capacity.rate_limit")
     } else if any(hints, &["wallet", "balance", "insufficient fund", "funds", "credit", "payment"]) {
         Some("billing.wallet_empty")
-    } else if any(hints, &["acl", "ip address", "source ip", "not allowed from", "unknown ip", "ip not", "not whitelisted", "allowlist", "whitelist", "unauthorized ip", "not a trunk", "unknown peer", "no matching endpoint"]) {
+    } else if any(
+        hints,
+        &[
+            "acl",
+            "ip address",
+            "source ip",
+            "not allowed from",
+            "unknown ip",
+            "ip not",
+            "not whitelisted",
+            "allowlist",
+            "whitelist",
+            "unauthorized ip",
+            "not a trunk",
+            "unknown peer",
+            "no matching endpoint",
+        ],
+    ) {
         Some("auth.ip_allowlist")
     } else {
         None
@@ -240,10 +296,7 @@ fn forbidden(cx: &mut Ctx<'_, '_>) {
         let creds_here = req.map(|r| cx.has_creds(r));
         let call_ref = cx.call(tx.call);
         let creds_ever = call_ref.messages.iter().any(|&m| cx.msg(m).is_request() && cx.has_creds(m));
-        let challenged = call_ref
-            .transactions
-            .iter()
-            .any(|&u| matches!(cx.tx(u).final_status, Some(401 | 407)));
+        let challenged = call_ref.transactions.iter().any(|&u| matches!(cx.tx(u).final_status, Some(401 | 407)));
         if let Some(r) = req.filter(|&r| cx.has_creds(r)) {
             if let Some(e) = creds_evidence(cx, r) {
                 ev.push(e);
@@ -272,7 +325,9 @@ fn forbidden(cx: &mut Ctx<'_, '_>) {
                     Severity::Error,
                     conf,
                     call,
-                    format!("{method} was refused with {label}{told}; the reason text \"{reason_text}\" names the cause."),
+                    format!(
+                        "{method} was refused with {label}{told}; the reason text \"{reason_text}\" names the cause."
+                    ),
                     ev,
                 )
             }

@@ -16,15 +16,78 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     for ci in 0..cx.a.calls.calls.len() as u32 {
         max_duration(cx, ci);
         session_timer(cx, ci);
+        if cx.smartalex() {
+            platform_hangup(cx, ci);
+        }
     }
+}
+
+/// smartalex: the platform answered a call from the PBX and hung up within seconds. The voice
+/// engine did not start for it (or no agent could take it).
+fn platform_hangup(cx: &mut Ctx<'_, '_>, ci: u32) {
+    let c = cx.call(ci);
+    if c.kind != CallKind::Call || !c.answered || c.ended_by != Some(Ending::Bye { by_caller: Some(false) }) {
+        return;
+    }
+    let (Some(ans), Some(end), Some(d)) = (c.answer_message, c.end_message, c.duration_ms) else { return };
+    let Some(&t) = c.initial.last() else { return };
+    if cx.leg_of_tx(t) != super::ctx::Leg::Outbound || d > 5000 {
+        return;
+    }
+    let hints = cx.hints(end);
+    if any(&hints, &["wallet", "balance", "rtp", "media"]) {
+        return; // other rules read these
+    }
+    let ev = vec![
+        cx.ev(ans, format!("{} (answer)", cx.label(ans))),
+        cx.ev(end, format!("{} from the platform", cx.label(end))),
+    ];
+    let secs_s = secs(d as i64 * 1000);
+    cx.finding(
+        "platform.dispatch_failed",
+        Severity::Error,
+        60,
+        Some(ci),
+        format!(
+            "The platform answered the call and hung up {secs_s} later with no reason given: the voice engine did not \
+             start for this call. Open the call in Call Logs to see the disconnect reason."
+        ),
+        ev.clone(),
+    );
+    cx.finding(
+        "agent.not_linked",
+        Severity::Error,
+        40,
+        Some(ci),
+        format!("An answer followed by a hang-up {secs_s} later also happens when no agent is linked to the number."),
+        ev,
+    );
 }
 
 /// Codes read by the other rule files (auth, route, network, sdp, transfer, syntax).
 fn handled_elsewhere(code: u16) -> bool {
     matches!(
         code,
-        400 | 401 | 403 | 404 | 406 | 407 | 408 | 410 | 415 | 480 | 484 | 485 | 486 | 487 | 488 | 504 | 580 | 600
-            | 603 | 604 | 606
+        400 | 401
+            | 403
+            | 404
+            | 406
+            | 407
+            | 408
+            | 410
+            | 415
+            | 480
+            | 484
+            | 485
+            | 486
+            | 487
+            | 488
+            | 504
+            | 580
+            | 600
+            | 603
+            | 604
+            | 606
     ) || (300..400).contains(&code)
 }
 
@@ -72,14 +135,26 @@ fn status(cx: &mut Ctx<'_, '_>, t: u32) {
         .unwrap_or_default();
 
     // Text the platform puts in the reason (smartalex-specific causes only with that profile).
-    if any(&hints, &["wallet", "insufficient fund", "insufficient balance", "no balance", "low balance", "out of credit", "funds required", "payment required"])
-        || code == 402
+    if any(
+        &hints,
+        &[
+            "wallet",
+            "insufficient fund",
+            "insufficient balance",
+            "no balance",
+            "low balance",
+            "out of credit",
+            "funds required",
+            "payment required",
+        ],
+    ) || code == 402
     {
-        let (cause, whose) = if cx.smartalex() && (hints.contains("wallet") || cx.leg_of_tx(t) == super::ctx::Leg::Outbound) {
-            ("billing.wallet_empty", "the workspace's wallet is empty, so the platform will not run the call")
-        } else {
-            ("billing.provider_balance", "the account has no credit left for calls")
-        };
+        let (cause, whose) =
+            if cx.smartalex() && (hints.contains("wallet") || cx.leg_of_tx(t) == super::ctx::Leg::Outbound) {
+                ("billing.wallet_empty", "the workspace's wallet is empty, so the platform will not run the call")
+            } else {
+                ("billing.provider_balance", "the account has no credit left for calls")
+            };
         cx.finding(
             cause,
             Severity::Error,
@@ -210,7 +285,7 @@ fn status(cx: &mut Ctx<'_, '_>, t: u32) {
                  extension it requires ({}).",
                 cx.msg(resp).value(HeaderName::Unsupported).or_else(|| cx.msg(resp).value(HeaderName::Allow)).map_or(
                     "no detail given".to_string(),
-                    |v| super::ctx::one_line(v)
+                    super::ctx::one_line
                 )
             ),
             ev,
@@ -401,7 +476,9 @@ fn session_timer(cx: &mut Ctx<'_, '_>, ci: u32) {
         let tx = cx.tx(t);
         tx.final_status.is_none() && tx.provisional.is_empty() && tx.request_copies >= 2
     });
-    let bye_says = end.map(|e| cx.hints(e)).is_some_and(|h| any(&h, &["session timer", "session-timer", "session expired", "session_expired", "timer expired"]));
+    let bye_says = end.map(|e| cx.hints(e)).is_some_and(|h| {
+        any(&h, &["session timer", "session-timer", "session expired", "session_expired", "timer expired"])
+    });
     let se_note = se
         .as_ref()
         .map(|(s, r, _)| {

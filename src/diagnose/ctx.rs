@@ -91,7 +91,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
     /// Evidence at 0-based line `msg_line` of message `i`.
     pub fn ev_line(&self, i: u32, msg_line: u32, label: impl Into<String>) -> Evidence {
         let line = self.a.input_line(i as usize, msg_line);
-        Evidence { message: Some(i), line, label: label.into(), excerpt: self.excerpt(line) }
+        // A capture has no input text: quote the message's own line.
+        let excerpt = if self.a.ingested.input.is_empty() {
+            let text = self.msg(i).text;
+            clip(crate::text::lines(text).nth(msg_line as usize).map_or("", |l| l.text).trim(), 200)
+        } else {
+            self.excerpt(line)
+        };
+        Evidence { message: Some(i), line, label: label.into(), excerpt }
     }
 
     /// Evidence at the first header `name` of message `i`, labelled with the header.
@@ -238,10 +245,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 score -= 4;
             }
         }
-        if let Some(h) = m.from().and_then(|f| Self::uri_host(f.uri)) {
-            if self.is_edge(h) {
-                score -= 3;
-            }
+        // To at the provider: placed toward it. From at the provider alone is weak: a PBX
+        // registered there sends From: user@provider on its own calls too.
+        let to_edge = m.to().and_then(|t| Self::uri_host(t.uri)).is_some_and(|h| self.is_edge(h));
+        if to_edge {
+            score += 4;
+        } else if m.from().and_then(|f| Self::uri_host(f.uri)).is_some_and(|h| self.is_edge(h)) {
+            score -= 1;
         }
         match item.direction {
             Some(Direction::Sent) => score += 2,
@@ -283,15 +293,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let m = self.msg(i);
         let item = self.item(i);
         let mut score = 0i32;
-        if let Some(h) = m.to().and_then(|t| Self::uri_host(t.uri)) {
-            if self.is_edge(h) {
-                score += 3;
-            }
-        }
-        if let Some(h) = m.from().and_then(|f| Self::uri_host(f.uri)) {
-            if self.is_edge(h) {
-                score -= 3;
-            }
+        let to_edge = m.to().and_then(|t| Self::uri_host(t.uri)).is_some_and(|h| self.is_edge(h));
+        if to_edge {
+            score += 4;
+        } else if m.from().and_then(|f| Self::uri_host(f.uri)).is_some_and(|h| self.is_edge(h)) {
+            score -= 1;
         }
         if item.src.as_ref().is_some_and(|e| self.is_edge(&e.host)) {
             score += 4;
@@ -356,6 +362,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
             .filter(|&h| h > lo)
             .unwrap_or(lo.saturating_add(64));
         (lo, hi)
+    }
+
+    /// With a provider profile: a request that goes to the provider's edge (by destination, Route
+    /// or To) but whose Request-URI names another host. Returns a sentence saying so.
+    pub fn ruri_note(&self, req: u32) -> Option<String> {
+        let edge = self.edge_host()?;
+        let m = self.msg(req);
+        let ruri_host = m.request_uri().and_then(Self::uri_host)?;
+        if self.is_edge(ruri_host) {
+            return None;
+        }
+        let to_edge = self.item(req).dst.as_ref().is_some_and(|d| self.is_edge(&d.host))
+            || m.routes().any(|r| Self::uri_host(r.uri).is_some_and(|h| self.is_edge(h)))
+            || m.to().and_then(|t| Self::uri_host(t.uri)).is_some_and(|h| self.is_edge(h));
+        to_edge.then(|| format!(" The Request-URI host is {ruri_host}, not the trunk's host {edge}: set the trunk's SIP server / domain to {edge}."))
     }
 
     /// Every input line covered by a message (for scanning the log lines around them).

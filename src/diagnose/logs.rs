@@ -23,10 +23,12 @@ const PATTERNS: &[Pattern] = &[
     Pattern { words: &["retransmission timeout reached"], cause: "net.ack_lost", severity: Severity::Error, confidence: 55, what: "the log says a reliably sent response (usually the 200 OK) was never acknowledged", smartalex_only: false },
     Pattern { words: &["lack of rtp", "rtp timeout", "media_timeout", "media timeout", "no rtp received", "rtp inactivity"], cause: "net.rtp_blocked", severity: Severity::Error, confidence: 65, what: "the log says the call was dropped because no audio (RTP) arrived", smartalex_only: false },
     Pattern { words: &["incompatible_destination", "incompatible destination", "no compatible codecs", "codec negotiation failed", "no joint capabilities", "no audio codecs in common", "unable to negotiate codec", "no matching codec"], cause: "media.codec_mismatch", severity: Severity::Error, confidence: 65, what: "the log says no common codec was found", smartalex_only: false },
-    Pattern { words: &["everyone is busy/congested"], cause: "route.all_busy", severity: Severity::Warning, confidence: 35, what: "the dial step reports that every target was busy, congested or unavailable", smartalex_only: false },
+    Pattern { words: &["not a valid e.164", "not e.164", "invalid_number_format", "invalid number format"], cause: "route.number_format", severity: Severity::Error, confidence: 70, what: "the log says the dialled number is not in a format the other side accepts (E.164)", smartalex_only: false },
+    Pattern { words: &["is endpoint registered and reachable", "could not create dialog to invalid uri"], cause: "route.extension_offline", severity: Severity::Warning, confidence: 60, what: "the log says the target endpoint has no registered contact", smartalex_only: false },
     Pattern { words: &["user_busy"], cause: "route.busy", severity: Severity::Expected, confidence: 60, what: "the log gives the hangup cause USER_BUSY (busy line: not a fault)", smartalex_only: false },
     Pattern { words: &["subscriber absent", "user_not_registered", "no registered contacts", "has no contacts", "not currently registered"], cause: "route.extension_offline", severity: Severity::Warning, confidence: 50, what: "the log says the target is not registered", smartalex_only: false },
     Pattern { words: &["recovery_on_timer_expire", "request timeout", "transaction timed out", "timer b fired"], cause: "net.no_response", severity: Severity::Error, confidence: 50, what: "the log says a request timed out with no response", smartalex_only: false },
+    Pattern { words: &["too large for udp, trying tcp"], cause: "net.message_too_large", severity: Severity::Info, confidence: 40, what: "the log says a message was too large for UDP and was sent over TCP instead (handled, not a fault by itself)", smartalex_only: false },
     Pattern { words: &["too large for udp"], cause: "net.message_too_large", severity: Severity::Warning, confidence: 45, what: "the log says a message was too large for UDP", smartalex_only: false },
     Pattern { words: &["call_rejected"], cause: "route.declined", severity: Severity::Warning, confidence: 45, what: "the log gives the hangup cause CALL_REJECTED", smartalex_only: false },
     Pattern { words: &["normal_temporary_failure", "destination_out_of_order"], cause: "sip.server_error", severity: Severity::Error, confidence: 40, what: "the log gives a temporary failure as the hangup cause", smartalex_only: false },
@@ -40,7 +42,19 @@ const PATTERNS: &[Pattern] = &[
 /// A status code named by a log line ("Got SIP response 503", "failed: 403", "status 480").
 fn status_in(text: &str) -> Option<u16> {
     let lower = text.to_ascii_lowercase();
-    for key in ["sip response ", "response code ", "failed: ", "failed with ", "status code ", "got response ", "rejected with ", "response: "] {
+    for key in [
+        "sip response ",
+        "response code ",
+        "failed: ",
+        "failed with ",
+        "status code ",
+        "got response ",
+        "rejected with ",
+        "response: ",
+        "cause: ",
+        "new_code=",
+        "reply code is <",
+    ] {
         if let Some(p) = lower.find(key) {
             let rest = &lower[p + key.len()..];
             let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -53,11 +67,42 @@ fn status_in(text: &str) -> Option<u16> {
             }
         }
     }
+    // "503 Service Unavailable" anywhere: a code followed by its own reason phrase.
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i + 3 < b.len() {
+        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if boundary && b[i..i + 3].iter().all(u8::is_ascii_digit) && b[i + 3] == b' ' {
+            if let Ok(c) = lower[i..i + 3].parse::<u16>() {
+                if (400..700).contains(&c) {
+                    let reason = crate::kb::reason_phrase(c).to_ascii_lowercase();
+                    let rest = lower[i + 4..].trim_start_matches(['"', '\'', '(']);
+                    if reason.len() > 3 && crate::kb::code(c).is_some() && rest.starts_with(&reason) {
+                        return Some(c);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
     None
 }
 
+/// Asterisk Dial's summary "(n:b/c/u)": channels tried, busy, congested, unavailable.
+fn dial_counts(s: &str) -> Option<(u32, u32, u32, u32)> {
+    let open = s.find('(')?;
+    let close = s[open..].find(')')? + open;
+    let inner = &s[open + 1..close];
+    let (n, rest) = inner.split_once(':')?;
+    let mut it = rest.split('/');
+    let b = it.next()?.trim().parse().ok()?;
+    let c = it.next()?.trim().parse().ok()?;
+    let u = it.next()?.trim().parse().ok()?;
+    Some((n.trim().parse().ok()?, b, c, u))
+}
+
 /// What a code in a log line most likely means.
-fn code_cause(code: u16, text: &str) -> Option<(&'static str, Severity, u8, String)> {
+fn code_cause(code: u16, text: &str, savp: bool) -> Option<(&'static str, Severity, u8, String)> {
     let lower = text.to_ascii_lowercase();
     let register = lower.contains("regist");
     let target = lower
@@ -72,6 +117,8 @@ fn code_cause(code: u16, text: &str) -> Option<(&'static str, Severity, u8, Stri
         408 => ("net.no_response", Severity::Error, 50, "the log reports 408: a request got no response in time".to_string()),
         480 => ("route.extension_offline", Severity::Warning, 50, "the log reports 480: the target is unavailable".to_string()),
         486 | 600 => ("route.busy", Severity::Expected, 70, "the log reports busy (not a fault)".to_string()),
+        487 => ("call.cancelled", Severity::Expected, 50, "the log reports 487 Request Terminated: the call was cancelled before an answer (not a fault)".to_string()),
+        488 | 606 if savp => ("media.srtp_mismatch", Severity::Error, 55, format!("the log reports {code}: the media offer was refused, and the offer in this input asks for encrypted audio (RTP/SAVP)")),
         488 | 606 | 415 => ("media.codec_mismatch", Severity::Error, 55, format!("the log reports {code}: the media offer was refused")),
         503 => ("capacity.concurrent_limit", Severity::Error, 45, "the log reports 503 Service Unavailable: often the concurrent-call limit".to_string()),
         500 | 502 => ("sip.server_error", Severity::Error, 50, format!("the log reports {code}: a server error")),
@@ -84,16 +131,78 @@ fn code_cause(code: u16, text: &str) -> Option<(&'static str, Severity, u8, Stri
 
 fn context_inbound(text: &str) -> bool {
     let l = text.to_ascii_lowercase();
-    any(&l, &["from-trunk", "from-pstn", "from-did", "inbound", "from-external", "from-provider", "ext-did", "from_trunk"])
+    any(
+        &l,
+        &["from-trunk", "from-pstn", "from-did", "inbound", "from-external", "from-provider", "ext-did", "from_trunk"],
+    )
+}
+
+type Hit = (&'static str, Severity, u8, String, Evidence);
+
+/// 401/407 named by log lines: a challenge followed by success is the normal login; a challenge
+/// followed by another challenge means the credentials were refused.
+fn challenges_in_lines(cx: &Ctx<'_, '_>, seq: &[(u32, u16)], hits: &mut Vec<Hit>) {
+    let mut rejected: Vec<u32> = Vec::new();
+    let mut accepted: Option<(u32, u32)> = None;
+    let mut last_open: Option<u32> = None;
+    for (k, &(line, code)) in seq.iter().enumerate() {
+        if !matches!(code, 401 | 407) {
+            continue;
+        }
+        match seq.get(k + 1) {
+            Some(&(_, 401 | 407)) => rejected.push(line),
+            Some(&(ok, next)) if (200..300).contains(&next) => {
+                accepted.get_or_insert((line, ok));
+            }
+            Some(_) => {}
+            None => last_open = Some(line),
+        }
+    }
+    if !rejected.is_empty() {
+        let n = rejected.len() as u8;
+        let ev = rejected.iter().take(4).map(|&l| cx.ev_input(l, "log line (challenge again)")).collect::<Vec<_>>();
+        for e in ev {
+            hits.push((
+                "auth.credentials",
+                Severity::Error,
+                50 + 5 * n.min(6),
+                "the log shows a challenge (401/407) answered by another challenge: the credentials were refused"
+                    .to_string(),
+                e,
+            ));
+        }
+    } else if let Some((c, ok)) = accepted {
+        hits.push((
+            "auth.challenge",
+            Severity::Expected,
+            50,
+            "the log shows a 401/407 challenge followed by success: the normal login, not a fault".to_string(),
+            cx.ev_input(c, "log line (challenge)"),
+        ));
+        let _ = ok;
+    } else if let Some(l) = last_open {
+        hits.push((
+            "auth.credentials",
+            Severity::Warning,
+            30,
+            "the log shows a 401/407 challenge and nothing after it: if that is the whole attempt, no credentials \
+             were sent"
+                .to_string(),
+            cx.ev_input(l, "log line (challenge)"),
+        ));
+    }
 }
 
 pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     let covered = cx.covered_lines();
     let partial_lines: Vec<(u32, Option<u16>)> = cx.a.ingested.partials.iter().map(|p| (p.line, p.status)).collect();
     let total = cx.line_count();
+    let savp = memchr::memmem::find(cx.a.ingested.input.as_bytes(), b"RTP/SAVP").is_some();
     // Status lines inside a NOTIFY's sipfrag body are the transfer rule's evidence, not log lines.
     let frag_lines: Vec<u32> = (0..cx.a.messages.len() as u32).filter_map(|i| cx.sipfrag(i).map(|(_, l)| l)).collect();
-    let mut hits: Vec<(&'static str, Severity, u8, String, Evidence)> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    // status codes named by log lines, in order (for challenge sequences)
+    let mut seq: Vec<(u32, u16)> = Vec::new();
     for line in 1..=total {
         if covered.get(line as usize).copied().unwrap_or(false) && !partial_lines.iter().any(|(l, _)| *l == line)
             || frag_lines.contains(&line)
@@ -106,9 +215,43 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
         }
         let lower = text.to_ascii_lowercase();
         let mut matched = false;
+        if let Some(p) = lower.find("everyone is busy/congested") {
+            // Asterisk's Dial: "(channels:busy/congestion/unavailable)"
+            if let Some((n, b, c, u)) = dial_counts(&lower[p..]) {
+                let hit = if n > 0 && b == n {
+                    Some(("route.all_busy", Severity::Warning, 55, "the dial step reports that every target was busy"))
+                } else if n > 0 && u == n {
+                    Some((
+                        "route.extension_offline",
+                        Severity::Warning,
+                        35,
+                        "the dial step reports that no target could be reached (unavailable)",
+                    ))
+                } else if n > 0 && c == n {
+                    Some((
+                        "sip.server_error",
+                        Severity::Warning,
+                        35,
+                        "the dial step reports congestion: the trunk refused the call",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((cause, sev, conf, what)) = hit {
+                    hits.push((cause, sev, conf, what.to_string(), cx.ev_input(line, "log line")));
+                }
+                continue;
+            }
+        }
         if lower.contains("not found in context") {
-            let (cause, what) = if context_inbound(&lower) {
-                ("route.inbound_rule", "the log says the dialled number has no match in the inbound context")
+            let ext = lower.split("to extension '").nth(1).and_then(|r| r.split('\'').next()).unwrap_or("");
+            let (cause, what) = if is_extension(ext) {
+                ("route.extension_missing", "the log says the dialled extension is not in the dialplan context")
+            } else if context_inbound(&lower) || !ext.is_empty() {
+                (
+                    "route.inbound_rule",
+                    "the log says no routing rule in that dialplan context matches the dialled number",
+                )
             } else {
                 ("route.extension_missing", "the log says the dialled extension is not in the dialplan context")
             };
@@ -130,14 +273,22 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
         }
         let status = partial_lines.iter().find(|(l, _)| *l == line).and_then(|(_, s)| *s).or_else(|| status_in(text));
         if let Some(code) = status {
-            if let Some((cause, sev, conf, what)) = code_cause(code, text) {
+            seq.push((line, code));
+            if matches!(code, 401 | 407) {
+                continue; // read in sequence below: a challenge is normal when success follows
+            }
+            if let Some((cause, sev, conf, what)) = code_cause(code, text, savp) {
                 hits.push((cause, sev, conf, what, cx.ev_input(line, format!("log line ({code})"))));
             }
+        } else if lower.contains("registered") && !lower.contains("unregistered") && !lower.contains("not registered") {
+            seq.push((line, 200));
         }
     }
+    challenges_in_lines(cx, &seq, &mut hits);
     for (cause, sev, conf, what, ev) in hits {
         // Join a message-based finding of the same cause when there is one.
-        if let Some(f) = cx.out.iter_mut().find(|f| f.cause == cause && f.evidence.iter().any(|e| e.message.is_some())) {
+        if let Some(f) = cx.out.iter_mut().find(|f| f.cause == cause && f.evidence.iter().any(|e| e.message.is_some()))
+        {
             if f.evidence.len() < 8 && !f.evidence.iter().any(|e| e.line == ev.line) {
                 f.evidence.push(ev);
             }

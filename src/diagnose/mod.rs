@@ -151,6 +151,18 @@ pub const EMITTED_CAUSES: &[&str] = &[
 
 /// Most findings kept per cause (the rest are counted in the first one's explanation).
 const MAX_PER_CAUSE: usize = 10;
+/// The note that counts the findings dropped by the cap (read back by [`verdict`]).
+const MORE_CALLS: &str = " The same was seen in ";
+
+/// How many more calls a capped cause covers (from the note [`rank`] adds).
+fn more_calls(explanation: &str) -> usize {
+    explanation
+        .rfind(MORE_CALLS)
+        .and_then(|p| explanation[p + MORE_CALLS.len()..].split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Most evidence items kept per finding.
 const MAX_EVIDENCE: usize = 8;
 
@@ -285,7 +297,7 @@ fn rank(mut findings: Vec<Finding>, options: &Options) -> Vec<Finding> {
     }
     for (cause, n) in dropped {
         if let Some(f) = kept.iter_mut().find(|f| f.cause == cause) {
-            f.explanation.push_str(&format!(" The same was seen in {n} more calls not listed here."));
+            f.explanation.push_str(&format!("{MORE_CALLS}{n} more calls not listed here."));
         }
     }
     kept
@@ -296,7 +308,14 @@ mod tests {
     use super::*;
 
     fn f(cause: &'static str, confidence: u8) -> Finding {
-        Finding { cause, severity: Severity::Warning, confidence, explanation: String::new(), evidence: Vec::new(), call: None }
+        Finding {
+            cause,
+            severity: Severity::Warning,
+            confidence,
+            explanation: String::new(),
+            evidence: Vec::new(),
+            call: None,
+        }
     }
 
     #[test]
@@ -390,7 +409,8 @@ pub fn verdict(a: &Analysis<'_>) -> Verdict {
     let top = a.findings.first();
     match top {
         Some(f) if matches!(f.severity, Severity::Error | Severity::Warning) || f.cause == "info.no_sip" => {
-            let same = a.findings.iter().filter(|g| g.cause == f.cause).filter_map(|g| g.call).count();
+            let same = a.findings.iter().filter(|g| g.cause == f.cause).filter_map(|g| g.call).count()
+                + a.findings.iter().filter(|g| g.cause == f.cause).map(|g| more_calls(&g.explanation)).sum::<usize>();
             let scope = if same > 1 && real_calls.len() > 1 {
                 format!(" (in {same} of {} calls)", calls.len())
             } else {
@@ -422,7 +442,10 @@ pub fn verdict(a: &Analysis<'_>) -> Verdict {
             if let Some(f) = top.filter(|f| f.cause == "info.no_fault") {
                 Verdict {
                     severity: "ok",
-                    text: format!("No fault found: {}", first_sentence(&f.explanation).trim_start_matches("Nothing failed in this trace: ")),
+                    text: format!(
+                        "No fault found: {}",
+                        first_sentence(&f.explanation).trim_start_matches("Nothing failed in this trace: ")
+                    ),
                     cause: Some(f.cause),
                     call: None,
                 }
@@ -447,8 +470,13 @@ pub fn verdict(a: &Analysis<'_>) -> Verdict {
                 } else {
                     ""
                 };
+                let what = if a.messages.is_empty() && !a.ingested.partials.is_empty() {
+                    format!("{} log lines with SIP outcomes read", a.ingested.partials.len())
+                } else {
+                    what
+                };
                 Verdict {
-                    severity: if a.messages.is_empty() { "info" } else { "ok" },
+                    severity: if a.messages.is_empty() && a.ingested.partials.is_empty() { "info" } else { "ok" },
                     text: format!("No fault found in what the trace shows: {what}.{tail}"),
                     cause: None,
                     call: None,

@@ -17,6 +17,12 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     alg(cx);
 }
 
+/// A private or loopback address: nobody on the public side can reach it. (0.0.0.0 in SDP means
+/// "hold", not an address.)
+fn unreachable(host: &str) -> bool {
+    addr_class(host) == Class::Private || super::ctx::ip(host).is_some_and(|a| a.is_loopback())
+}
+
 /// Why message `i` is known to travel to or from the public side, if it is.
 fn crossing(cx: &Ctx<'_, '_>, i: u32) -> Option<String> {
     let m = cx.msg(i);
@@ -75,14 +81,14 @@ fn private_addresses(cx: &mut Ctx<'_, '_>) {
         let adv = advertised(m);
         let mut hits = Vec::new();
         for c in &adv.contacts {
-            if addr_class(c) == Class::Private {
+            if unreachable(c) {
                 if let Some(e) = cx.ev_header(i, HeaderName::Contact) {
                     hits.push(Hit { msg: i, what: "Contact", addr: c.to_string(), ev: e });
                 }
                 break;
             }
         }
-        if let Some(c) = adv.sdp_conn.iter().find(|c| addr_class(c) == Class::Private) {
+        if let Some(c) = adv.sdp_conn.iter().find(|c| unreachable(c)) {
             let Some(s) = m.sdp() else { continue };
             // the session c= line, else the m= line (its media-level c= follows it)
             let line = s.connection_line.or_else(|| s.media.first().map(|x| x.line)).unwrap_or(0);
@@ -115,7 +121,7 @@ fn private_addresses(cx: &mut Ctx<'_, '_>) {
         };
         let mut expl = format!(
             "{label} advertises the private address {} in its {} although {why}. The far end cannot reach a private \
-             address: {}",
+             (or loopback) address: {}",
             addrs.join(", "),
             kinds.join(" and "),
             if sdp {
@@ -124,8 +130,10 @@ fn private_addresses(cx: &mut Ctx<'_, '_>) {
                 "requests sent to that Contact (ACK, BYE, incoming calls) are lost"
             }
         );
-        expl.push_str(". Set the PBX's public (external) address and local networks, or let a router's SIP ALG be \
-                       the only thing changing it — not both.");
+        expl.push_str(
+            ". Set the PBX's public (external) address and local networks, or let a router's SIP ALG be \
+                       the only thing changing it — not both.",
+        );
         // Downgrade when the call visibly worked: the far end fixed it (rport, media latching).
         let worked = match call.map(|c| cx.call(c)) {
             Some(c) => {
@@ -155,8 +163,46 @@ fn has_retransmitted_answer(cx: &Ctx<'_, '_>, ans: Option<u32>) -> bool {
     ans.and_then(|a| cx.a.calls.transaction_of[a as usize]).is_some_and(|t| cx.tx(t).final_copies > 1)
 }
 
+/// Whether the trace shows a NAT anywhere: a Via the server saw from another address or port,
+/// or private addresses next to public ones. A Content-Length that doesn't match proves a
+/// rewrite only then (elsewhere it is more likely the log's doing).
+fn nat_seen(cx: &Ctx<'_, '_>) -> bool {
+    let (mut private, mut public) = (false, false);
+    for m in &cx.a.messages {
+        let msg = &m.msg;
+        for v in msg.vias().take(1) {
+            if v.received.is_some_and(|r| r != v.host)
+                || matches!((v.rport, v.port), (Some(Some(r)), Some(p)) if r != p)
+            {
+                return true;
+            }
+        }
+        let item = cx.a.item(m);
+        let adv = advertised(msg);
+        for h in adv.contacts.iter().chain(adv.sdp_conn.iter()).copied().chain(msg.top_via().map(|v| v.host)) {
+            match addr_class(h) {
+                Class::Private => private = true,
+                Class::Public => public = true,
+                _ => {}
+            }
+        }
+        for e in [&item.src, &item.dst].into_iter().flatten() {
+            match addr_class(&e.host) {
+                Class::Private => private = true,
+                Class::Public => public = true,
+                _ => {}
+            }
+        }
+        if private && public {
+            return true;
+        }
+    }
+    false
+}
+
 fn alg(cx: &mut Ctx<'_, '_>) {
     let nmsg = cx.a.messages.len() as u32;
+    let behind_nat = nat_seen(cx);
     let mut signs: Vec<(Option<u32>, u8, String, Vec<Evidence>)> = Vec::new();
     let last_item = cx.a.ingested.items.len().saturating_sub(1) as u32;
     let mut seen: HashMap<u64, u32> = HashMap::new();
@@ -167,8 +213,12 @@ fn alg(cx: &mut Ctx<'_, '_>) {
         let m = cx.msg(i);
         let call = cx.call_of(i);
         let sdp = m.sdp();
-        // (a) Content-Length against an SDP body.
-        if sdp.is_some() {
+        // (a) Content-Length against an SDP body — unless the log itself damaged the message
+        // (a lost blank line, a broken header line: then the count proves nothing).
+        let pasted = m.problems.iter().any(|p| {
+            matches!(p.kind, ProblemKind::MissingBlankLine | ProblemKind::BadHeaderLine | ProblemKind::BadHeaderValue)
+        });
+        if sdp.is_some() && !pasted && behind_nat {
             for p in &m.problems {
                 let is_last = cx.a.messages[i as usize].item == last_item;
                 let (kind, conf) = match p.kind {
@@ -258,7 +308,10 @@ fn alg(cx: &mut Ctx<'_, '_>) {
                             cx.a.input_line(j as usize, 0),
                             cx.a.input_line(i as usize, 0)
                         ),
-                        vec![cx.ev(j, format!("{} as sent", cx.label(j))), cx.ev(i, format!("{} as received", cx.label(i)))],
+                        vec![
+                            cx.ev(j, format!("{} as sent", cx.label(j))),
+                            cx.ev(i, format!("{} as received", cx.label(i))),
+                        ],
                     ));
                 }
             }

@@ -68,7 +68,7 @@ fn doubles(offs: &[i64], invite: bool) -> bool {
     }
     let gaps: Vec<i64> = offs.windows(2).map(|w| w[1] - w[0]).collect();
     let mut expect = gaps[0];
-    if expect < T1_US / 2 || expect > 4 * T1_US {
+    if !(T1_US / 2..=4 * T1_US).contains(&expect) {
         return false;
     }
     for &g in &gaps {
@@ -120,14 +120,22 @@ fn unanswered(cx: &mut Ctx<'_, '_>, t: u32) {
     let call_ref = cx.call(tx.call);
     let last_copy = *copies.last().unwrap_or(&req);
     // Later messages of the same call that are not this transaction (CANCEL, a new attempt, …).
-    let later = call_ref.messages.iter().copied().filter(|&m| m > last_copy && cx.a.calls.transaction_of[m as usize] != Some(t)).count();
+    let later = call_ref
+        .messages
+        .iter()
+        .copied()
+        .filter(|&m| m > last_copy && cx.a.calls.transaction_of[m as usize] != Some(t))
+        .count();
     let trace_after = cx.a.messages.len() as u32 > last_copy + 1;
     let in_dialog = cx.msg(req).to().and_then(|x| x.tag()).is_some();
-    if n == 1 && !(later > 0 && (invite || method == "REGISTER")) {
-        return;
-    }
-    if n == 1 && !trace_after {
-        return;
+    if n == 1 {
+        // One copy and no answer: only a fault when the trace goes on for a while after it (a
+        // snippet that stops, or a log of one side, proves nothing).
+        let last = cx.a.messages.len() as u32 - 1;
+        let quiet = cx.gap(req, last).unwrap_or(0);
+        if !(later > 0 && (invite || method == "REGISTER") && trace_after && quiet >= 4_000_000) {
+            return;
+        }
     }
     let offs = offsets(cx, &copies);
     let item = cx.item(req);
@@ -161,10 +169,8 @@ fn unanswered(cx: &mut Ctx<'_, '_>, t: u32) {
          far end ignores it.",
     );
     // The Request-URI host against the chosen provider's edge.
-    if let (Some(p), Some(h)) = (cx.profile, cx.msg(req).request_uri().and_then(Ctx::uri_host)) {
-        if !p.edge_host.is_empty() && !cx.is_edge(h) && item.dst.as_ref().is_some_and(|d| cx.is_edge(&d.host)) {
-            expl.push_str(&format!(" The Request-URI host is {h}, not the trunk's host {}.", p.edge_host));
-        }
+    if let Some(note) = cx.ruri_note(req) {
+        expl.push_str(&note);
     }
     let mut ev: Vec<_> = copies.iter().take(3).map(|&c| cx.ev(c, cx.label(c))).collect();
     if n > 3 {
@@ -231,7 +237,7 @@ fn tx_call(cx: &Ctx<'_, '_>, t: u32) -> u32 {
 
 /// Microseconds of silence in call `ci` before message `m`.
 fn idle_before(cx: &Ctx<'_, '_>, ci: u32, m: u32) -> Option<i64> {
-    let prev = cx.call(ci).messages.iter().copied().filter(|&x| x < m).next_back()?;
+    let prev = cx.call(ci).messages.iter().copied().rfind(|&x| x < m)?;
     cx.gap(prev, m)
 }
 
@@ -308,11 +314,7 @@ fn timeout_response(cx: &mut Ctx<'_, '_>, t: u32) {
             ),
         )
     } else if code == 504 {
-        (
-            Severity::Error,
-            70,
-            format!("{method} got {label}: a server on the path got no answer from the next hop."),
-        )
+        (Severity::Error, 70, format!("{method} got {label}: a server on the path got no answer from the next hop."))
     } else {
         (
             Severity::Error,
@@ -334,14 +336,16 @@ fn transport_mismatch(cx: &mut Ctx<'_, '_>, t: u32, req: u32) -> bool {
     let via_tp = m.top_via().and_then(|v| Transport::parse(v.transport));
     let ruri = m.request_uri().unwrap_or("");
     let uri = crate::sip::Uri::parse(ruri);
-    let wants = uri.and_then(|u| u.param("transport").flatten()).and_then(Transport::parse).or_else(|| {
-        uri.filter(|u| u.scheme.eq_ignore_ascii_case("sips")).map(|_| Transport::Tls)
-    });
+    let wants = uri
+        .and_then(|u| u.param("transport").flatten())
+        .and_then(Transport::parse)
+        .or_else(|| uri.filter(|u| u.scheme.eq_ignore_ascii_case("sips")).map(|_| Transport::Tls));
     let port = item.dst.as_ref().and_then(|d| d.port).or(uri.and_then(|u| u.port));
     let mut why = None;
     if let (Some(Transport::Udp), Some(w)) = (tp, wants) {
         if w != Transport::Udp {
-            why = Some(format!("the target asks for {} (Request-URI {ruri}) but the request went over UDP", w.as_str()));
+            why =
+                Some(format!("the target asks for {} (Request-URI {ruri}) but the request went over UDP", w.as_str()));
         }
     }
     if why.is_none() && tp == Some(Transport::Udp) && port == Some(5061) {
@@ -384,14 +388,42 @@ fn ack_lost(cx: &mut Ctx<'_, '_>, ci: u32) {
     let tx = cx.tx(t);
     let copies = tx.final_copies;
     let cseq = tx.cseq;
+    let last_copy = tx.messages.iter().copied().rfind(|&m| cx.a.calls.retransmission_of[m as usize] == Some(ans));
     let ack = c.messages.iter().copied().find(|&m| {
         let msg = cx.msg(m);
         msg.is_request() && msg.cseq().is_some_and(|cs| cs.seq == cseq && cs.method.as_str() == "ACK")
     });
-    let bye_callee = matches!(c.ended_by, Some(Ending::Bye { by_caller: Some(false) | None }));
-    let end = c.end_message;
+    let (ended_by, end_message) = (c.ended_by, c.end_message);
+    // The ACK must go where the 200 OK's Contact says (or along its Record-Route).
+    let contact_host = cx.msg(ans).contacts().next().and_then(|c| crate::sip::Uri::parse(c.uri)).map(|u| u.host);
+    let routed = cx.msg(ans).header(HeaderName::RecordRoute).is_some();
+    if let (Some(a), Some(ch), false) = (ack, contact_host, routed) {
+        let dst = cx.item(a).dst.as_ref().map(|d| d.host.to_string());
+        if let Some(d) = dst {
+            if super::ctx::ip(ch).is_some() && super::ctx::ip(&d).is_some() && !d.eq_ignore_ascii_case(ch) {
+                let ev = vec![
+                    cx.ev_header(ans, HeaderName::Contact).unwrap_or_else(|| cx.ev(ans, cx.label(ans))),
+                    cx.ev(a, format!("ACK to {d}")),
+                ];
+                cx.finding(
+                    "net.ack_lost",
+                    Severity::Warning,
+                    65,
+                    Some(ci),
+                    format!(
+                        "The ACK for the answered call went to {d}, but the 200 OK's Contact is {ch} and there is no \
+                         Record-Route: the callee never gets the ACK, keeps resending its 200 OK and hangs up after \
+                         about 32 s."
+                    ),
+                    ev,
+                );
+            }
+        }
+    }
+    let bye_callee = matches!(ended_by, Some(Ending::Bye { by_caller: Some(false) | None }));
+    let end = end_message;
     let drop = if bye_callee { end.and_then(|e| cx.gap(ans, e)) } else { None };
-    let last_copy = cx.a.calls.copies_of(ans).last();
+
     let bye_reason = end.map(|e| cx.hints(e)).unwrap_or_default();
     let reason_ack = bye_reason.contains("ack");
     let (sev, conf) = match (copies, drop) {
@@ -430,8 +462,8 @@ fn ack_lost(cx: &mut Ctx<'_, '_>, ci: u32) {
     }
     let contact = cx.msg(ans).contacts().next().map(|c| c.uri.to_string());
     if let Some(ct) = &contact {
-        let private = crate::sip::Uri::parse(ct)
-            .is_some_and(|u| super::ctx::addr_class(u.host) == super::ctx::Class::Private);
+        let private =
+            crate::sip::Uri::parse(ct).is_some_and(|u| super::ctx::addr_class(u.host) == super::ctx::Class::Private);
         expl.push_str(&format!(
             " The ACK is sent to the 200 OK's Contact ({ct}){}.",
             if private { ", a private address the caller cannot reach" } else { "" }

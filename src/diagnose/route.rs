@@ -45,7 +45,10 @@ fn attempt(cx: &mut Ctx<'_, '_>, ci: u32, t: u32, code: u16, resp: u32) {
             ev.push(e);
         }
     }
-    let q = q850_note(cx, resp);
+    let mut q = q850_note(cx, resp);
+    if let Some(note) = cx.tx(t).request.and_then(|r| cx.ruri_note(r)) {
+        q.push_str(&note);
+    }
     let call = Some(ci);
     match code {
         404 | 604 | 410 | 485 => {
@@ -171,7 +174,9 @@ fn attempt(cx: &mut Ctx<'_, '_>, ci: u32, t: u32, code: u16, resp: u32) {
             Severity::Expected,
             80,
             call,
-            format!("The caller hung up before the call to {user} was answered ({label}). This is normal, not a fault."),
+            format!(
+                "The caller hung up before the call to {user} was answered ({label}). This is normal, not a fault."
+            ),
             ev,
         ),
         300..=399 if !cx.call(ci).answered => cx.finding(

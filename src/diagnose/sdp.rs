@@ -50,7 +50,10 @@ fn audio_proto<'a>(s: &Sdp<'a>) -> Option<&'a str> {
 }
 
 /// The offer and the answer of an INVITE transaction: (message, sdp) each.
-fn offer_answer<'a>(cx: &Ctx<'_, 'a>, t: u32) -> (Option<(u32, Sdp<'a>)>, Option<(u32, Sdp<'a>)>) {
+/// A message and its SDP.
+type Side<'a> = Option<(u32, Sdp<'a>)>;
+
+fn offer_answer<'a>(cx: &Ctx<'_, 'a>, t: u32) -> (Side<'a>, Side<'a>) {
     let tx = cx.tx(t);
     let offer = tx.request.and_then(|r| cx.msg(r).sdp().map(|s| (r, s)));
     let answer_in = |lo: u16, hi: u16| {
@@ -99,7 +102,10 @@ fn negotiation(cx: &mut Ctx<'_, '_>, t: u32) {
                 "{al} rejected the audio stream (port 0): none of the offered codecs ({}) is acceptable to it.",
                 oc.join(", ")
             ),
-            vec![cx.ev_sdp(om, &offer, oline, format!("offer: {}", oc.join(" "))), cx.ev_sdp(am, &answer, aline, "answer: audio port 0")],
+            vec![
+                cx.ev_sdp(om, &offer, oline, format!("offer: {}", oc.join(" "))),
+                cx.ev_sdp(am, &answer, aline, "answer: audio port 0"),
+            ],
         );
         return;
     }
@@ -194,6 +200,10 @@ fn rejected(cx: &mut Ctx<'_, '_>, t: u32) {
         }
         None => expl = format!("{label}: the other side cannot accept the media offered"),
     }
+    // Some servers put what they support in the refusal (an SDP body or an Accept list).
+    if let Some(theirs) = cx.msg(resp).sdp().map(|s| audio_codecs(&s)).filter(|c| !c.is_empty()) {
+        expl.push_str(&format!("; the other side supports {}", theirs.join(", ")));
+    }
     if let Some(w) = cx.warning(resp) {
         expl.push_str(&format!(" (Warning: {w})"));
     }
@@ -208,7 +218,8 @@ fn rejected(cx: &mut Ctx<'_, '_>, t: u32) {
     if let Some(e) = cx.ev_header(resp, HeaderName::Warning) {
         ev.push(e);
     }
-    let strong = any(&hints, &["codec", "media", "incompatible", "305", "304", "sdp"]) || matches!(q, Some(65 | 88 | 58));
+    let strong =
+        any(&hints, &["codec", "media", "incompatible", "305", "304", "sdp"]) || matches!(q, Some(65 | 88 | 58));
     let conf = match (code, strong, reinvite) {
         (_, true, false) => 90,
         (488 | 606, false, false) => 80,
@@ -245,7 +256,20 @@ fn rtp_timeout(cx: &mut Ctx<'_, '_>) {
             continue;
         }
         let h = cx.hints(i);
-        if any(&h, &["rtp timeout", "rtp-timeout", "media timeout", "media_timeout", "no rtp", "rtp inactivity", "lack of rtp", "rtp_timeout", "media-timeout"]) {
+        if any(
+            &h,
+            &[
+                "rtp timeout",
+                "rtp-timeout",
+                "media timeout",
+                "media_timeout",
+                "no rtp",
+                "rtp inactivity",
+                "lack of rtp",
+                "rtp_timeout",
+                "media-timeout",
+            ],
+        ) {
             let mut ev = vec![cx.ev(i, cx.label(i))];
             if let Some(e) = cx.ev_header(i, HeaderName::Reason) {
                 ev.push(e);

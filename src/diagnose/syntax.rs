@@ -14,7 +14,13 @@ pub(crate) fn no_sip(cx: &mut Ctx<'_, '_>) {
             Severity::Info,
             100,
             None,
-            if cx.a.unparsed.is_empty() {
+            if let Some((_, server)) = cx.a.ingested.capture.as_ref().and_then(|c| c.encrypted.first()) {
+                format!(
+                    "The capture holds SIP over TLS (to port {}), which is encrypted and cannot be read from \
+                     packets. Take the SIP log on your PBX instead (it logs messages before encryption).",
+                    server.port()
+                )
+            } else if cx.a.unparsed.is_empty() {
                 "No SIP message or SIP log line was found in the input.".to_string()
             } else {
                 format!(
@@ -22,8 +28,7 @@ pub(crate) fn no_sip(cx: &mut Ctx<'_, '_>) {
                     cx.a.unparsed.len()
                 )
             },
-            cx.a
-                .unparsed
+            cx.a.unparsed
                 .iter()
                 .take(3)
                 .filter_map(|(item, _)| cx.a.ingested.items.get(*item as usize))
@@ -33,19 +38,35 @@ pub(crate) fn no_sip(cx: &mut Ctx<'_, '_>) {
     }
 }
 
-fn serious(k: ProblemKind) -> bool {
+/// Damage that breaks interoperability whatever copied the log.
+fn hard(k: ProblemKind) -> bool {
     matches!(
         k,
         ProblemKind::BadStartLine
             | ProblemKind::BadVersion
             | ProblemKind::BadStatusCode
-            | ProblemKind::BadRequestUri
-            | ProblemKind::MissingHeader
             | ProblemKind::CSeqMethodMismatch
             | ProblemKind::BadContentLength
             | ProblemKind::DuplicateHeader
-            | ProblemKind::BadHeaderValue
     )
+}
+
+/// Damage a cut or reflowed paste also causes (a header lost, a value cut).
+fn soft(k: ProblemKind) -> bool {
+    matches!(k, ProblemKind::MissingHeader | ProblemKind::BadHeaderValue | ProblemKind::BadRequestUri)
+}
+
+fn serious(k: ProblemKind) -> bool {
+    hard(k) || soft(k)
+}
+
+/// Whether the reader says message `i` is cut off.
+fn truncated(cx: &Ctx<'_, '_>, i: u32) -> bool {
+    let (lo, hi) = cx.span(i);
+    cx.a.ingested
+        .problems
+        .iter()
+        .any(|p| p.kind == crate::ingest::ProblemKind::Truncated && p.line >= lo && p.line < hi)
 }
 
 pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
@@ -80,13 +101,20 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
             ev,
         );
     }
-    // Damage seen by our own parser.
+    // Damage seen by our own parser (not counting messages the paste cut off).
     let mut serious_ev: Vec<Evidence> = Vec::new();
     let mut kinds: Vec<&'static str> = Vec::new();
     let mut count = 0u32;
+    let mut hard_count = 0u32;
     for i in 0..cx.a.messages.len() as u32 {
         let m = cx.msg(i);
+        if truncated(cx, i) {
+            continue;
+        }
         let mut hit = false;
+        if m.problems.iter().any(|p| hard(p.kind)) {
+            hard_count += 1;
+        }
         for p in m.problems.iter().filter(|p| serious(p.kind)) {
             hit = true;
             if !kinds.contains(&p.kind.description()) {
@@ -102,6 +130,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     }
     for (item, e) in &cx.a.unparsed {
         count += 1;
+        hard_count += 1;
         if !kinds.contains(&e.description()) {
             kinds.push(e.description());
         }
@@ -113,7 +142,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     }
     if count > 0 {
         let total = cx.a.messages.len() + cx.a.unparsed.len();
-        let share = count as usize * 2 >= total;
+        let share = hard_count as usize * 2 >= total;
         cx.finding(
             "sip.malformed",
             if share { Severity::Warning } else { Severity::Info },

@@ -55,7 +55,9 @@ fn refer(cx: &mut Ctx<'_, '_>, t: u32) {
         pbx_hosts.extend(m.request_uri().and_then(host_of));
         pbx_hosts.extend(m.to().and_then(|x| host_of(x.uri)));
         pbx_hosts.extend(cx.item(r).dst.as_ref().map(|d| d.host.to_ascii_lowercase()));
-        pbx_hosts.extend(m.headers_named(HeaderName::Route).filter_map(|h| NameAddr::parse(h.value)).filter_map(|n| host_of(n.uri)));
+        pbx_hosts.extend(
+            m.headers_named(HeaderName::Route).filter_map(|h| NameAddr::parse(h.value)).filter_map(|n| host_of(n.uri)),
+        );
     }
     // the recipient's Contact in its responses
     for &m in &tx.messages {
@@ -74,10 +76,10 @@ fn refer(cx: &mut Ctx<'_, '_>, t: u32) {
         .messages
         .iter()
         .copied()
+        .rev()
         .filter(|&m| m > after && is_refer_notify(cx, m) && !cx.a.calls.is_retransmission(m as usize))
         .filter_map(|m| cx.sipfrag(m).map(|(c, l)| (m, c, l)))
-        .filter(|&(_, c, _)| c >= 200)
-        .last();
+        .find(|&(_, c, _)| c >= 200);
     let mut ev: Vec<Evidence> = Vec::new();
     if let Some(r) = req {
         ev.push(cx.ev_header(r, HeaderName::ReferTo).unwrap_or_else(|| cx.ev(r, "REFER")));

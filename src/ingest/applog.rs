@@ -90,10 +90,13 @@ pub(crate) fn belle_banner(t: &str) -> Option<Banner<'_>> {
 pub(crate) fn sipsorcery_banner(t: &str) -> Option<Banner<'_>> {
     let s = t.trim();
     let (kind, rest) = s.split_once(": ")?;
-    let dir = match kind.to_ascii_lowercase().as_str() {
-        "request sent" | "response sent" => Direction::Sent,
-        "request received" | "response received" => Direction::Received,
-        _ => return None,
+    let is = |k: &str| kind.eq_ignore_ascii_case(k);
+    let dir = if is("request sent") || is("response sent") {
+        Direction::Sent
+    } else if is("request received") || is("response received") {
+        Direction::Received
+    } else {
+        return None;
     };
     let rest = word(rest);
     let (local, remote) = match dir {
@@ -233,7 +236,10 @@ mod tests {
         assert!(sipsorcery_banner("Request sent: hello").is_none());
         let b = js_banner("17:24:40.079 jssip.js:26595 received text message:").unwrap();
         assert_eq!(b.direction, Some(Direction::Received));
-        let b = js_banner("sip-0.6.3.min.js:36 Thu Nov 27 2014 22:26:22 GMT+0800 (X) | sip.transport | sending WebSocket message:").unwrap();
+        let b = js_banner(
+            "sip-0.6.3.min.js:36 Thu Nov 27 2014 22:26:22 GMT+0800 (X) | sip.transport | sending WebSocket message:",
+        )
+        .unwrap();
         assert_eq!((b.direction, b.transport), (Some(Direction::Sent), Some(Transport::Ws)));
         assert!(b.time.unwrap().0.has_date);
     }
@@ -241,7 +247,10 @@ mod tests {
     #[test]
     fn repr() {
         let s = r"b'REGISTER sip:pbx.local:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 0.0.0.0:5060\r\n\r\n'";
-        assert_eq!(split_bytes_repr(s).unwrap(), vec!["REGISTER sip:pbx.local:5060 SIP/2.0", "Via: SIP/2.0/UDP 0.0.0.0:5060", "", ""]);
+        assert_eq!(
+            split_bytes_repr(s).unwrap(),
+            vec!["REGISTER sip:pbx.local:5060 SIP/2.0", "Via: SIP/2.0/UDP 0.0.0.0:5060", "", ""]
+        );
         assert!(split_bytes_repr("no repr here").is_none());
         assert_eq!(glued_direction("SEND: "), Some(Direction::Sent));
     }

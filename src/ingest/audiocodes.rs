@@ -101,7 +101,10 @@ mod tests {
         assert_eq!(b.src.unwrap().to_string(), "198.51.100.24:5061");
         assert_eq!(b.transport, Some(Transport::Tls));
         assert_eq!(b.time.unwrap().1, "19-12@12:44:56.587");
-        let b = banner("---- Outgoing SIP Message to 10.160.21.200:5060 from SIPInterface #1 (Oxe-Cloud) UDP TO(#1) ----", None);
+        let b = banner(
+            "---- Outgoing SIP Message to 10.160.21.200:5060 from SIPInterface #1 (Oxe-Cloud) UDP TO(#1) ----",
+            None,
+        );
         assert_eq!(b.unwrap().dst.unwrap().to_string(), "10.160.21.200:5060");
     }
 }

@@ -39,7 +39,8 @@ impl<'a> Banner<'a> {
 
 /// The banner on line `i`, if it is one.
 pub(crate) fn detect<'a>(lines: &[VLine<'a>], i: usize) -> Option<Banner<'a>> {
-    let t = lines.get(i)?.text;
+    // banners quoted in a reply (`> U 192.0.2.1:5060 -> …`) count too
+    let t = lines.get(i)?.text.trim_start_matches(['>', ' ', '\t']);
     if t.len() < 8 {
         return None;
     }
@@ -56,8 +57,9 @@ pub(crate) fn detect<'a>(lines: &[VLine<'a>], i: usize) -> Option<Banner<'a>> {
         }
     }
     if super::lines::find(b, b"bytes").is_some() {
-        if let Some(x) =
-            super::sofia::banner(t).or_else(|| super::applog::pjsua_banner(t)).or_else(|| super::applog::belle_banner(t))
+        if let Some(x) = super::sofia::banner(t)
+            .or_else(|| super::applog::pjsua_banner(t))
+            .or_else(|| super::applog::belle_banner(t))
         {
             return Some(x);
         }
@@ -82,7 +84,9 @@ pub(crate) fn detect<'a>(lines: &[VLine<'a>], i: usize) -> Option<Banner<'a>> {
             return Some(x);
         }
     }
-    if memchr::memchr(b'-', b).is_some() && (super::lines::find(b, b"->").is_some() || super::lines::find(b, b"<-").is_some()) {
+    if memchr::memchr(b'-', b).is_some()
+        && (super::lines::find(b, b"->").is_some() || super::lines::find(b, b"<-").is_some())
+    {
         if let Some(x) = super::applog::sipsorcery_banner(t) {
             return Some(x);
         }

@@ -50,7 +50,8 @@ pub(crate) fn ngrep_banner(t: &str) -> Option<Banner<'_>> {
     let mut bn = Banner::new(format);
     bn.src = Some(src);
     bn.dst = Some(dst);
-    bn.transport = transport.or(t1).or(t2);
+    // sngrep may name the transport after the addresses
+    bn.transport = transport.or(t1).or(t2).or_else(|| Transport::parse(tail));
     bn.time = tm;
     Some(bn)
 }
@@ -107,10 +108,15 @@ mod tests {
         let b = ngrep_banner("U 2020/08/11 00:05:51.897836 198.51.100.153:5060 -> 198.51.100.152:5060 #132").unwrap();
         assert_eq!(b.time.unwrap().1, "2020/08/11 00:05:51.897836");
         assert_eq!(b.dst.unwrap().to_string(), "198.51.100.152:5060");
+        let b = ngrep_banner("U [2024-02-20 09:10:11.123456] 192.0.2.1:5060 -> 192.0.2.2:5060").unwrap();
+        assert_eq!(b.time.unwrap().1, "2024-02-20 09:10:11.123456");
+        assert_eq!(b.src.unwrap().to_string(), "192.0.2.1:5060");
         let b = ngrep_banner("T 192.0.2.1:5060 -> 192.0.2.2:35000 [AP]").unwrap();
         assert_eq!(b.transport, Some(Transport::Tcp));
         let b = ngrep_banner("2024/11/19 16:01:35.861404 172.21.10.46:6660 -> 172.21.10.43:6660").unwrap();
-        assert_eq!(b.format, Format::Sngrep);
+        assert_eq!((b.format, b.transport), (Format::Sngrep, None));
+        let b = ngrep_banner("2024/11/19 16:01:35.861404 172.21.10.46:6660 -> 172.21.10.43:5061 TLS").unwrap();
+        assert_eq!(b.transport, Some(Transport::Tls));
         assert!(ngrep_banner("U can do it -> now").is_none());
         assert!(ngrep_banner("2024/11/19 16:01:35.861404 the call went a -> b and then c").is_none());
     }
@@ -121,7 +127,8 @@ mod tests {
         assert_eq!(b.src.unwrap().to_string(), "192.0.2.7:49658");
         assert_eq!(b.dst.unwrap().to_string(), "198.51.100.2:5363");
         assert_eq!(b.transport, Some(Transport::Udp));
-        let b = tcpdump_banner("12:13:58.723867 IP host.office.example.39184 > 10.5.3.27.25564: UDP, length 368").unwrap();
+        let b =
+            tcpdump_banner("12:13:58.723867 IP host.office.example.39184 > 10.5.3.27.25564: UDP, length 368").unwrap();
         assert_eq!(b.src.unwrap().host, "host.office.example");
         assert!(tcpdump_banner("12:00:00 the value > 3: yes").is_none());
     }

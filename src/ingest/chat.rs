@@ -21,7 +21,7 @@ pub(crate) enum Mode<'a> {
 impl<'a> Mode<'a> {
     /// The message text of a line under this mode, or `None` when the line does not carry the
     /// prefix (the message has ended). Returns the text and the column it starts at.
-    pub(crate) fn strip<'l>(self, s: &'l str) -> Option<(&'l str, usize)> {
+    pub(crate) fn strip(self, s: &str) -> Option<(&str, usize)> {
         match self {
             Mode::Plain => Some((s, 0)),
             Mode::Indent(n) => {
@@ -49,8 +49,7 @@ impl<'a> Mode<'a> {
                     Some((&s[p.len()..], p.len()))
                 } else {
                     let t = p.trim_end();
-                    (s.len() <= p.len() && s.len() >= t.len() && same_shape(&p[..s.len()], s))
-                        .then_some(("", s.len()))
+                    (s.len() <= p.len() && s.len() >= t.len() && same_shape(&p[..s.len()], s)).then_some(("", s.len()))
                 }
             }
         }
@@ -65,7 +64,9 @@ pub(crate) fn same_shape(prefix: &str, s: &str) -> bool {
         return false;
     }
     p.iter().zip(b).all(|(&x, &y)| {
-        x == y || (x.is_ascii_digit() && y.is_ascii_digit()) || (x == b' ' && y.is_ascii_digit())
+        x == y
+            || (x.is_ascii_digit() && y.is_ascii_digit())
+            || (x == b' ' && y.is_ascii_digit())
             || (x.is_ascii_digit() && y == b' ')
     })
 }
@@ -188,7 +189,7 @@ pub(crate) fn split_flattened(s: &str) -> Option<Vec<&str>> {
         let mut segs = Vec::new();
         // the first segment keeps the quote marker, so quoting stays visible to the framer
         let mut from = 0;
-        let mut i = s.len() - body.len() + 4;
+        let mut i = s.len() - body.len() + 3;
         while i + 2 < b.len() {
             if b[i] == b' ' && b[i + 1].is_ascii_lowercase() && b[i + 2] == b'=' {
                 segs.push(&s[from..i]);
@@ -263,10 +264,11 @@ fn embedded_start(s: &str, bounds: &[usize]) -> Option<usize> {
             break;
         }
         // response: `SIP/2.0 NNN reason Via:` — the next bound comes after it
-        if b.get(p + 8..p + 11).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) && b.get(p + 11) == Some(&b' ') {
-            if p == 0 || !is_token_char(b[p - 1]) {
-                return Some(p);
-            }
+        if b.get(p + 8..p + 11).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && b.get(p + 11) == Some(&b' ')
+            && (p == 0 || !is_token_char(b[p - 1]))
+        {
+            return Some(p);
         }
         // request: `... SIP/2.0 Via:` — the version is right before the first bound
         if p + 8 == first_bound && p > 0 && b[p - 1] == b' ' {
@@ -311,7 +313,18 @@ mod tests {
 
     #[test]
     fn terminators_and_prompts() {
-        for t in ["<------------->", "--end msg--", "   ------------------------------------", "```", "```txt", "#", "####", "--- (12 headers 0 lines) ---", "voip001*CLI> ", "freeswitch@FS01> "] {
+        for t in [
+            "<------------->",
+            "--end msg--",
+            "   ------------------------------------",
+            "```",
+            "```txt",
+            "#",
+            "####",
+            "--- (12 headers 0 lines) ---",
+            "voip001*CLI> ",
+            "freeswitch@FS01> ",
+        ] {
             assert!(is_terminator(t), "{t:?}");
         }
         for t in ["--7a9cbec02ceef655", "Via: x", "<sip:a@b>", "", "-"] {
@@ -335,7 +348,8 @@ mod tests {
         assert_eq!(segs[1], "INVITE sip:101@192.0.2.7:5060 SIP/2.0");
         assert_eq!(segs[2], "Via: SIP/2.0/UDP 192.0.2.2:5060;rport;branch=z9hG4bKPj");
         assert_eq!(segs.last(), Some(&"CSeq: 21755 INVITE"));
-        assert!(split_flattened("Via: SIP/2.0/UDP 192.0.2.2:5060;rport;branch=z9hG4bKPj-a-long-branch-value-here-x").is_none());
+        assert!(split_flattened("Via: SIP/2.0/UDP 192.0.2.2:5060;rport;branch=z9hG4bKPj-a-long-branch-value-here-x")
+            .is_none());
         let sdp = split_flattened("> v=0 o=- 1 1 IN IP4 192.0.2.1 s=pjmedia t=0 0 m=audio 4000 RTP/AVP 0").unwrap();
         assert_eq!(sdp, vec!["> v=0", "o=- 1 1 IN IP4 192.0.2.1", "s=pjmedia", "t=0 0", "m=audio 4000 RTP/AVP 0"]);
     }

@@ -4,25 +4,36 @@
 //! (AudioCodes `#012` escapes, a Python bytes repr with `\r\n`, a log that flattened a message
 //! onto one line) is split into segments that all carry the physical line's number.
 
-/// One line (or one segment of a physical line) of the input.
+/// One line (or one segment of a physical line) of the input. Kept small (32 bytes): a big
+/// paste has millions of lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct VLine<'a> {
     /// The text, without its line terminator.
     pub text: &'a str,
     /// 1-based input line.
     pub no: u32,
-    /// Byte offset of `text` in the input.
-    pub off: usize,
-    /// Byte offset just past this line's terminator (only meaningful for whole lines).
-    pub next: usize,
+    /// The physical line's length (for wrap heuristics on segments too).
+    pub phys_len: u32,
     /// The whole physical line (not a segment).
     pub whole: bool,
     /// The physical line ended with CRLF.
     pub crlf: bool,
-    /// The physical line's length (for wrap heuristics on segments too).
-    pub phys_len: u32,
     /// Last segment of its physical line (always true for whole lines).
     pub last_seg: bool,
+}
+
+impl VLine<'_> {
+    /// Byte offset of the text in `input` (which it borrows).
+    pub(crate) fn off(&self, input: &str) -> usize {
+        (self.text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize).min(input.len())
+    }
+
+    /// Byte offset just past the line and its terminator (for whole lines).
+    pub(crate) fn next(&self, input: &str) -> usize {
+        let end = self.off(input) + self.text.len();
+        let eol = if self.whole { 1 + usize::from(self.crlf) } else { 0 };
+        (end + eol).min(input.len())
+    }
 }
 
 /// Splits the input into lines, expanding packed lines.
@@ -43,27 +54,9 @@ pub(crate) fn build(input: &str) -> Vec<VLine<'_>> {
         if crlf {
             text = &text[..text.len() - 1];
         }
-        let line = VLine {
-            text,
-            no,
-            off: pos,
-            next,
-            whole: true,
-            crlf,
-            phys_len: text.len().min(u32::MAX as usize) as u32,
-            last_seg: true,
-        };
-        if text.len() >= 60 && memchr::memchr3(b'#', b'\\', b':', text.as_bytes()).is_some() {
-            let before = out.len();
-            if expand(input, line, &mut out) {
-                if let Some(l) = out.last_mut() {
-                    l.last_seg = true;
-                }
-                debug_assert!(out.len() > before);
-            } else {
-                out.push(line);
-            }
-        } else {
+        let line =
+            VLine { text, no, whole: true, crlf, phys_len: text.len().min(u32::MAX as usize) as u32, last_seg: true };
+        if text.len() < 60 || !expand(line, &mut out) {
             out.push(line);
         }
         pos = next;
@@ -72,7 +65,7 @@ pub(crate) fn build(input: &str) -> Vec<VLine<'_>> {
 }
 
 /// Pushes the segments of a packed line; false when the line is not packed.
-fn expand<'a>(input: &'a str, line: VLine<'a>, out: &mut Vec<VLine<'a>>) -> bool {
+fn expand<'a>(line: VLine<'a>, out: &mut Vec<VLine<'a>>) -> bool {
     let segs = super::audiocodes::split_escaped(line.text)
         .or_else(|| super::applog::split_bytes_repr(line.text))
         .or_else(|| super::chat::split_flattened(line.text));
@@ -80,16 +73,29 @@ fn expand<'a>(input: &'a str, line: VLine<'a>, out: &mut Vec<VLine<'a>>) -> bool
     if segs.len() < 2 {
         return false;
     }
-    let base = input.as_ptr() as usize;
-    for s in segs {
-        let off = s.as_ptr() as usize - base;
-        out.push(VLine { text: s, off, next: off + s.len(), whole: false, last_seg: false, ..line });
+    let n = segs.len();
+    for (k, s) in segs.into_iter().enumerate() {
+        out.push(VLine { text: s, whole: false, last_seg: k + 1 == n, ..line });
     }
     true
 }
 
+/// RFC 3261 token characters, as a table (this test runs on every header byte).
+const TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        c += 1;
+    }
+    t
+};
+
+#[inline]
 pub(crate) fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
+    TOKEN[b as usize]
 }
 
 /// `Name: value` (the name a token with at least one letter; space allowed before the colon).
@@ -106,7 +112,8 @@ pub(crate) fn header_name(s: &str) -> Option<&str> {
         letter |= b[i].is_ascii_alphabetic();
         i += 1;
     }
-    if i == 0 || !letter {
+    // no SIP header name starts with a digit; log lines (`2024-01-10T09:…`) do
+    if i == 0 || !letter || b[0].is_ascii_digit() {
         return None;
     }
     let name_end = i;
@@ -179,10 +186,17 @@ pub(crate) fn find_iter<'h, 'n>(hay: &'h [u8], needle: &'n [u8]) -> impl Iterato
 pub(crate) fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
-    if n.is_empty() || h.len() < n.len() {
-        return None;
+    let (&first, rest) = n.split_first()?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut at = 0;
+    while at + n.len() <= h.len() {
+        let p = at + memchr::memchr2(lo, up, &h[at..=h.len() - n.len()])?;
+        if h[p + 1..p + n.len()].eq_ignore_ascii_case(rest) {
+            return Some(p);
+        }
+        at = p + 1;
     }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    None
 }
 
 #[cfg(test)]
@@ -208,8 +222,13 @@ mod tests {
     #[test]
     fn build_lines() {
         let l = build("a\r\nbb\n\nc");
-        let got: Vec<_> = l.iter().map(|l| (l.no, l.text, l.off, l.next, l.crlf)).collect();
-        assert_eq!(got, vec![(1, "a", 0, 3, true), (2, "bb", 3, 6, false), (3, "", 6, 7, false), (4, "c", 7, 8, false)]);
+        let input = "a\r\nbb\n\nc";
+        let got: Vec<_> = l.iter().map(|l| (l.no, l.text, l.off(input), l.next(input), l.crlf)).collect();
+        assert_eq!(
+            got,
+            vec![(1, "a", 0, 3, true), (2, "bb", 3, 6, false), (3, "", 6, 7, false), (4, "c", 7, 8, false)]
+        );
+        assert_eq!(std::mem::size_of::<VLine<'_>>(), 32);
         assert!(build("").is_empty());
         assert_eq!(build("\r")[0].text, "");
     }

@@ -97,11 +97,24 @@ const PHRASES: &[&str] = &[
     "transaction timeout",
     "timer b fired",
     "timer f fired",
+    "because extension not found",
 ];
 
 const METHODS: &[&str] = &[
-    "INVITE", "REGISTER", "OPTIONS", "BYE", "CANCEL", "ACK", "PRACK", "UPDATE", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE",
-    "INFO", "PUBLISH",
+    "INVITE",
+    "REGISTER",
+    "OPTIONS",
+    "BYE",
+    "CANCEL",
+    "ACK",
+    "PRACK",
+    "UPDATE",
+    "SUBSCRIBE",
+    "NOTIFY",
+    "REFER",
+    "MESSAGE",
+    "INFO",
+    "PUBLISH",
 ];
 
 /// The status and method a context line names, if it is evidence. `None` when it is not.
@@ -120,14 +133,14 @@ pub(crate) fn detect(t: &str) -> Option<(Option<u16>, Option<&str>)> {
     }
     let lower_has = |needle: &str| super::lines::find_ci(t, needle).is_some();
     let mut status = explicit(t).or_else(|| codes(t));
-    let mut method = find_method(t);
     let phrase = PHRASES.iter().any(|p| lower_has(p));
-    let registration = lower_has("registration") && (lower_has("fail") || status.is_some());
-    if registration && method.is_none() {
-        method = Some("REGISTER");
-    }
+    let registration = (status.is_some() || lower_has("fail")) && lower_has("registration");
     if status.is_none() && !phrase && !registration {
         return None;
+    }
+    let mut method = find_method(t);
+    if registration && method.is_none() {
+        method = Some("REGISTER");
     }
     if status == Some(0) {
         status = None;
@@ -152,9 +165,7 @@ pub(crate) fn is_log_like(t: &str) -> bool {
         return true;
     }
     const LEVELS: &[&str] = &["ERROR", "WARNING", "WARN", "NOTICE", "VERBOSE", "DEBUG", "INFO", "DBG", "TRACE", "ERR"];
-    LEVELS.iter().any(|l| {
-        s.starts_with(l) && matches!(b.get(l.len()), Some(b'[' | b':' | b' ' | b'\t' | b']' | b'('))
-    })
+    LEVELS.iter().any(|l| s.starts_with(l) && matches!(b.get(l.len()), Some(b'[' | b':' | b' ' | b'\t' | b']' | b'(')))
 }
 
 /// `SIP/2.0 NNN` anywhere in the line.
@@ -217,8 +228,8 @@ fn keyword_before(before: &str) -> bool {
     let s = s.strip_suffix(" is").unwrap_or(s).trim_end();
     let w = s.rsplit([' ', '\t', ',', '(', '[', '{', '"']).next().unwrap_or("");
     let w = w.rsplit('_').next().unwrap_or(w);
-    KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k) || w.eq_ignore_ascii_case(k.trim_start_matches("last_")))
-        || s.to_ascii_lowercase().ends_with("last_recv")
+    let tail = s.len().checked_sub(9).and_then(|i| s.get(i..));
+    KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k)) || tail.is_some_and(|t| t.eq_ignore_ascii_case("last_recv"))
 }
 
 /// The first SIP method written as a word of its own.
@@ -255,13 +266,15 @@ pub(crate) fn find_method(t: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    fn check(t: &str) -> Option<(Option<u16>, Option<&str>)> {
+    type Evidence<'a> = Option<(Option<u16>, Option<&'a str>)>;
+
+    fn check(t: &str) -> Evidence<'_> {
         detect(t)
     }
 
     #[test]
     fn evidence() {
-        let cases: &[(&str, Option<(Option<u16>, Option<&str>)>)] = &[
+        let cases: &[(&str, Evidence<'_>)] = &[
             (
                 "[Dec  4 18:18:43] VERBOSE[20782][C-000001d2] chan_sip.c:     -- Got SIP response 480 \"Temporarily not available\" back from 192.0.2.1:1079",
                 Some((Some(480), None)),

@@ -40,7 +40,7 @@ pub(crate) fn find_start(line: &str) -> Option<usize> {
     // a method at the start of the line: the parser judges the URI, even a damaged one
     let m0 = tb.iter().take_while(|&&c| lines::is_token_char(c)).count();
     if m0 > 0 && tb[0].is_ascii_uppercase() && tb.get(m0) == Some(&b' ') && tb[tb.len() - vlen - 1] == b' ' {
-        return Some(0);
+        return Some(glued_method(&t[..m0]));
     }
     let mut k = tb.len() - vlen;
     if tb[k - 1] != b' ' {
@@ -72,16 +72,14 @@ pub(crate) fn find_start(line: &str) -> Option<usize> {
     while m > k && tb[m - 1].is_ascii_uppercase() {
         m -= 1;
     }
-    let token = &t[k..m_end];
-    if k == 0 && !KNOWN_METHODS.contains(&token) {
-        if let Some(known) = KNOWN_METHODS.iter().find(|km| token.len() > km.len() && token.ends_with(*km)) {
-            return Some(m_end - known.len());
-        }
-        // an extension method, or one with odd token characters (RFC 4475 intmeth)
-        return Some(0);
-    }
     if k == 0 {
-        return Some(0);
+        // an extension method, or one with odd token characters (RFC 4475 intmeth), unless a
+        // known method is glued to bytes before it (`WREGISTER`, tcpdump's `..REGISTER`)
+        if tb[0].is_ascii_uppercase() {
+            return Some(glued_method(&t[..m_end]));
+        }
+        let upper = &t[m..m_end];
+        return Some(KNOWN_METHODS.iter().find(|km| upper.ends_with(*km)).map_or(0, |km| m_end - km.len()));
     }
     let uri = &t[uri_start..uri_end];
     if !(uri.contains(':') || uri.contains('@')) {
@@ -94,9 +92,33 @@ pub(crate) fn find_start(line: &str) -> Option<usize> {
     (m_end - m >= 3).then_some(m)
 }
 
+/// Where the method starts in a token at the start of a line: a known method with capital
+/// letters glued before it (`WREGISTER`, a capture read as text) starts after them.
+fn glued_method(token: &str) -> usize {
+    if KNOWN_METHODS.contains(&token) || !token.bytes().all(|b| b.is_ascii_uppercase()) {
+        return 0;
+    }
+    KNOWN_METHODS
+        .iter()
+        .find(|km| token.len() > km.len() && token.ends_with(*km))
+        .map_or(0, |km| token.len() - km.len())
+}
+
 const KNOWN_METHODS: [&str; 14] = [
-    "INVITE", "REGISTER", "OPTIONS", "SUBSCRIBE", "NOTIFY", "MESSAGE", "PUBLISH", "CANCEL", "UPDATE", "PRACK", "REFER",
-    "INFO", "BYE", "ACK",
+    "INVITE",
+    "REGISTER",
+    "OPTIONS",
+    "SUBSCRIBE",
+    "NOTIFY",
+    "MESSAGE",
+    "PUBLISH",
+    "CANCEL",
+    "UPDATE",
+    "PRACK",
+    "REFER",
+    "INFO",
+    "BYE",
+    "ACK",
 ];
 
 #[cfg(test)]

@@ -8,15 +8,17 @@
 //!
 //! The message then runs through its headers to the blank line, and through a body as long as
 //! Content-Length says — counted with CRLF, since logs print LF — but never past a banner, a
-//! start line, a log line, a separator, or a line that lacks the lead. SDP bodies also end at
-//! the first line that is not SDP. Lines wrapped by a chat or mail tool are rejoined when the
-//! join is clear.
+//! start line (except inside a `message/sipfrag` body), a log line, a separator, or a line that
+//! lacks the lead. An SDP body with no Content-Length, or one longer than the text holds, ends
+//! at a blank line or the first line that is not SDP. Lines wrapped by a chat or mail tool are
+//! rejoined when the join is clear (see `chat::wrap`); header-looking lines left without their
+//! start line become `UnreadableMessage` problems, banners without their message `Truncated`.
 
 use super::banner::{self, Banner};
 use super::chat::{self, Mode, Wrap};
 use super::lines::{self, header_name, is_blank, is_header_line, is_known_header, is_sdp_line, VLine};
-use super::{partial, Format, Ingested, Item, Partial, Problem, ProblemKind};
 use super::raw::find_start;
+use super::{partial, Format, Ingested, Item, Partial, Problem, ProblemKind};
 use crate::sip::parse_start_line;
 use std::borrow::Cow;
 
@@ -77,12 +79,16 @@ struct Scan<'a, 'o> {
     lines: Vec<VLine<'a>>,
     out: &'o mut Ingested<'a>,
     pieces: Vec<Piece>,
+    /// The message being framed prints CR as a trailing `.` (ngrep).
+    dots: bool,
+    /// Its body is a SIP message fragment (`message/sipfrag`): start lines are body there.
+    sipfrag: bool,
 }
 
 /// Finds every message, partial and problem in `input`.
 pub(crate) fn scan<'a>(input: &'a str, out: &mut Ingested<'a>) {
     let lines = lines::build(input);
-    let mut sc = Scan { input, lines, out, pieces: Vec::with_capacity(64) };
+    let mut sc = Scan { input, lines, out, pieces: Vec::with_capacity(64), dots: false, sipfrag: false };
     sc.run();
 }
 
@@ -99,6 +105,14 @@ impl<'a> Scan<'a, '_> {
                 i += 1;
                 continue;
             }
+            // a start line first: it is the common case, and no banner holds one
+            let ngrep = pending.as_ref().is_some_and(|p| p.banner.format == Format::Ngrep);
+            if let Some(st) = self.find_start(i, ngrep) {
+                self.end_fragment(&mut frag);
+                let meta = pending.take().map(|p| p.banner);
+                i = self.frame(st, meta);
+                continue;
+            }
             if let Some(b) = banner::detect(&self.lines, i) {
                 self.end_fragment(&mut frag);
                 self.drop_pending(&mut pending);
@@ -107,17 +121,13 @@ impl<'a> Scan<'a, '_> {
                 i += 1;
                 continue;
             }
-            let ngrep = pending.as_ref().is_some_and(|p| p.banner.format == Format::Ngrep);
-            if let Some(st) = self.find_start(i, ngrep) {
-                self.end_fragment(&mut frag);
-                let meta = pending.take().map(|p| p.banner);
-                i = self.frame(st, meta);
-                continue;
-            }
             if let Some(p) = pending.as_mut() {
-                p.seen = p.seen.saturating_add(1);
-                if p.seen > p.banner.gap {
-                    self.drop_pending(&mut pending);
+                // a log prefix with nothing after it is a blank line of that log
+                if !prefix_only(l.text) {
+                    p.seen = p.seen.saturating_add(1);
+                    if p.seen > p.banner.gap {
+                        self.drop_pending(&mut pending);
+                    }
                 }
             }
             self.context(i, &mut frag);
@@ -199,9 +209,7 @@ impl<'a> Scan<'a, '_> {
         let (sl, _) = parse_start_line(&t2[col..]).ok()?;
         match sl {
             crate::sip::StartLine::Response { code, .. } => Some((Some(code).filter(|c| *c != 0), None)),
-            crate::sip::StartLine::Request { method, .. } => {
-                Some((None, partial::find_method(method.as_str())))
-            }
+            crate::sip::StartLine::Request { method, .. } => Some((None, partial::find_method(method.as_str()))),
         }
     }
 
@@ -277,6 +285,8 @@ impl<'a> Scan<'a, '_> {
     /// Frames the message at `st`, records it, and returns the index of the first line after it.
     fn frame(&mut self, st: Start<'a>, meta: Option<Banner<'a>>) -> usize {
         self.pieces.clear();
+        self.dots = st.dots;
+        self.sipfrag = false;
         let n = self.lines.len();
         let first = self.lines[st.idx];
         // the start line (and its continuation lines)
@@ -287,11 +297,8 @@ impl<'a> Scan<'a, '_> {
             for k in 1..=st.extra {
                 let t = self.lines[st.idx + k].text;
                 let bs = usize::from(t.ends_with('\\'));
-                let (sep, start) = if first.text.ends_with('\\') {
-                    ("", 0)
-                } else {
-                    (" ", t.len() - lines::trim_start_ws(t).len())
-                };
+                let (sep, start) =
+                    if first.text.ends_with('\\') { ("", 0) } else { (" ", t.len() - lines::trim_start_ws(t).len()) };
                 self.pieces.push(Piece {
                     line: st.idx + k,
                     start,
@@ -340,10 +347,12 @@ impl<'a> Scan<'a, '_> {
                             }
                             None => {
                                 // no Content-Length: a body only if one plainly follows
-                                let follows = self.lines.get(i).and_then(|nl| mode.strip(nl.text)).is_some_and(|(t, _)| {
-                                    let t = if st.dots { t.strip_suffix('.').unwrap_or(t) } else { t };
-                                    t.starts_with("v=0") || (sdp == Some(false) && !is_blank(t) && !self.is_boundary(i, t))
-                                });
+                                let follows =
+                                    self.lines.get(i).and_then(|nl| mode.strip(nl.text)).is_some_and(|(t, _)| {
+                                        let t = if st.dots { t.strip_suffix('.').unwrap_or(t) } else { t };
+                                        t.starts_with("v=0")
+                                            || (sdp == Some(false) && !is_blank(t) && !self.is_boundary(i, t))
+                                    });
                                 if follows {
                                     state = State::Body;
                                     continue;
@@ -378,18 +387,18 @@ impl<'a> Scan<'a, '_> {
                             break;
                         }
                         // a call-flow label (`F7: INVITE proxy -> um`) before the next message
-                        if !is_known_header(name) && super::lines::find(s.as_bytes(), b" -> ").is_some() {
+                        if super::lines::find(s.as_bytes(), b" -> ").is_some() && !is_known_header(name) {
                             break;
                         }
-                        if matches!(name.as_bytes()[0], b'c' | b'C' | b'l' | b'L') {
+                        if name.len() == 1 || name.len() == 12 || name.len() == 14 {
                             self.note_header(s, &mut cl, &mut sdp);
                         }
                         self.pieces.push(piece);
                         i += 1;
                         continue;
                     }
-                    if is_sdp_line(s) && !self.is_boundary(i, s) {
-                        // a body with no blank line before it
+                    if s.starts_with("v=") && !self.is_boundary(i, s) {
+                        // a body with no blank line before it (SDP starts with `v=`)
                         state = State::Body;
                         if sdp.is_none() {
                             sdp = Some(true);
@@ -470,7 +479,8 @@ impl<'a> Scan<'a, '_> {
                         }
                         {
                             let last = *self.pieces.last().expect("start line pushed");
-                            let long = self.lines[last.line].phys_len >= 72 && last.end == self.lines[last.line].text.len();
+                            let long =
+                                self.lines[last.line].phys_len >= 72 && last.end == self.lines[last.line].text.len();
                             if long && !s.contains(' ') {
                                 // an SDP line wrapped by the paste
                                 self.pieces.push(Piece { join: Join::Concat(""), ..piece });
@@ -483,8 +493,17 @@ impl<'a> Scan<'a, '_> {
                                 break;
                             }
                         }
-                    } else if self.is_boundary(i, s) || (cl.is_none() && is_blank(s)) {
-                        break;
+                    } else {
+                        // a sipfrag body holds a start line (and headers) of its own
+                        let in_frag = self.sipfrag && cl.is_some_and(|c| hi < c);
+                        let boundary = if in_frag {
+                            chat::is_terminator(s) || banner::detect(&self.lines, i).is_some()
+                        } else {
+                            self.is_boundary(i, s)
+                        };
+                        if boundary || (cl.is_none() && is_blank(s)) {
+                            break;
+                        }
                     }
                     self.pieces.push(piece);
                     hi += count as u64 + 2;
@@ -507,14 +526,14 @@ impl<'a> Scan<'a, '_> {
     }
 
     /// Records Content-Length and Content-Type from a header line.
-    fn note_header(&self, s: &str, cl: &mut Option<u64>, sdp: &mut Option<bool>) {
+    fn note_header(&mut self, s: &str, cl: &mut Option<u64>, sdp: &mut Option<bool>) {
         let Some(name) = header_name(s) else { return };
         let value = s.split_once(':').map_or("", |(_, v)| v.trim());
         if name.eq_ignore_ascii_case("content-length") || name == "l" {
             *cl = parse_len(value);
         } else if name.eq_ignore_ascii_case("content-type") || name == "c" {
-            let v = value.to_ascii_lowercase();
-            *sdp = Some(v.starts_with("application/sdp"));
+            *sdp = Some(value.get(..15).is_some_and(|v| v.eq_ignore_ascii_case("application/sdp")));
+            self.sipfrag = value.get(..8).is_some_and(|v| v.eq_ignore_ascii_case("message/"));
         }
     }
 
@@ -538,10 +557,7 @@ impl<'a> Scan<'a, '_> {
         cut: bool,
         mut problems: Vec<Problem>,
     ) {
-        let (text, line_nos) = self.assemble();
-        let first_line = line_nos.first().copied().unwrap_or(self.lines[st.idx].no);
-        let consecutive = line_nos.iter().enumerate().all(|(k, &no)| no == first_line.saturating_add(k as u32));
-        let line_map = (!consecutive).then(|| line_nos.clone().into_boxed_slice());
+        let (text, first_line, last_line, line_map) = self.assemble();
         let lead = &self.lines[st.idx].text[..st.col];
         let mut item = Item {
             text,
@@ -576,7 +592,8 @@ impl<'a> Scan<'a, '_> {
                 }
                 // a Python bytes repr (`b'REGISTER …\r\n…'`)
                 let sl = self.lines[st.idx];
-                let before = sl.off.checked_sub(2).and_then(|a| self.input.get(a..sl.off));
+                let off = sl.off(self.input);
+                let before = off.checked_sub(2).and_then(|a| self.input.get(a..off));
                 if !sl.whole && matches!(before, Some("b'" | "b\"")) {
                     item.format = Format::AppLog;
                 }
@@ -596,35 +613,41 @@ impl<'a> Scan<'a, '_> {
                 | Format::Pjsua
         );
         if cut || (ended_in_headers && !last_is_cl && (at_eof || wire_format)) {
-            let line = line_nos.last().copied().unwrap_or(first_line);
-            problems.push(Problem { kind: ProblemKind::Truncated, line });
+            problems.push(Problem { kind: ProblemKind::Truncated, line: last_line });
         }
         self.out.note_format(item.format);
         self.out.problems.extend(problems);
         self.out.items.push(item);
     }
 
-    /// The message text of the current pieces, and the input line of each message line.
-    fn assemble(&self) -> (Cow<'a, str>, Vec<u32>) {
+    /// The message text of the current pieces; its first and last input lines; the input line
+    /// of each message line when they are not consecutive.
+    fn assemble(&self) -> (Cow<'a, str>, u32, u32, Option<Box<[u32]>>) {
         let lines = &self.lines;
-        let mut nos = Vec::with_capacity(self.pieces.len());
+        let first_no = lines[self.pieces[0].line].no;
         let mut verbatim = true;
+        let mut consecutive = true;
+        let mut msg_line: u32 = 0;
+        let mut last_no = first_no;
         for (k, p) in self.pieces.iter().enumerate() {
             let l = &lines[p.line];
             if p.join == Join::Line {
-                nos.push(l.no);
+                consecutive &= l.no == first_no.saturating_add(msg_line);
+                msg_line += 1;
+                last_no = l.no;
             }
             let full = l.whole && p.start == 0 && p.end == l.text.len() && !p.dotted;
-            let consecutive = k == 0 || p.line == self.pieces[k - 1].line + 1;
-            if !full || !consecutive || p.join != Join::Line {
-                verbatim = false;
-            }
+            let next_line = k == 0 || p.line == self.pieces[k - 1].line + 1;
+            verbatim &= full && next_line && p.join == Join::Line;
         }
+        let map = (!consecutive).then(|| {
+            self.pieces.iter().filter(|p| p.join == Join::Line).map(|p| lines[p.line].no).collect::<Box<[u32]>>()
+        });
         if verbatim {
-            let a = lines[self.pieces[0].line].off;
-            let b = lines[self.pieces[self.pieces.len() - 1].line].next;
+            let a = lines[self.pieces[0].line].off(self.input);
+            let b = lines[self.pieces[self.pieces.len() - 1].line].next(self.input);
             if let Some(s) = self.input.get(a..b) {
-                return (Cow::Borrowed(s), nos);
+                return (Cow::Borrowed(s), first_no, last_no, map);
             }
         }
         let mut s = String::new();
@@ -638,10 +661,26 @@ impl<'a> Scan<'a, '_> {
             s.push_str(l.text.get(p.start..p.end).unwrap_or(""));
         }
         if let Some(p) = self.pieces.last() {
-            s.push_str(eol(&lines[p.line], p.dotted));
+            // ngrep: a last line without its `.` had no line end on the wire
+            if !self.dots || p.dotted {
+                s.push_str(eol(&lines[p.line], p.dotted));
+            }
         }
-        (Cow::Owned(s), nos)
+        (Cow::Owned(s), first_no, last_no, map)
     }
+}
+
+/// A timestamped log prefix with nothing after it: `[Aug  5 11:43:53]`, or one ending in the
+/// source file (`[date] VERBOSE[1][C-1] res_pjsip_logger.c:`).
+fn prefix_only(t: &str) -> bool {
+    let t = t.trim_end();
+    let Some((_, ts)) = super::time::parse_prefix(t) else { return false };
+    let ts_end = ts.as_ptr() as usize - t.as_ptr() as usize + ts.len();
+    if t.get(ts_end..) == Some("]") {
+        return true;
+    }
+    let last = t.rsplit(' ').next().unwrap_or("");
+    last.len() > 3 && last.ends_with(':') && last.contains('.')
 }
 
 fn eol(l: &VLine<'_>, dotted: bool) -> &'static str {
@@ -685,4 +724,3 @@ fn base64_sip(b: &[u8]) -> bool {
     let b64 = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
     STARTS.iter().any(|s| super::lines::find_iter(b, s).any(|p| p == 0 || !b64(b[p - 1])))
 }
-

@@ -82,7 +82,8 @@ mod tests {
         assert_eq!(b.transport, Some(Transport::Udp));
         assert_eq!(b.time.unwrap().1, "11:46:10.771343");
         assert!(!b.time.unwrap().0.has_date);
-        let b = banner("2021-06-23 13:37:21.379926 send 1925 bytes to tcp/[198.51.100.229]:5060 at 13:37:21.379109:").unwrap();
+        let b = banner("2021-06-23 13:37:21.379926 send 1925 bytes to tcp/[198.51.100.229]:5060 at 13:37:21.379109:")
+            .unwrap();
         assert_eq!(b.direction, Some(Direction::Sent));
         assert_eq!(b.transport, Some(Transport::Tcp));
         let t = b.time.unwrap();

@@ -159,7 +159,11 @@ fn ts_units(tsresol: u8) -> u64 {
 }
 
 fn to_micros(ts: u64, units: u64, offset_s: i64) -> i64 {
-    let us = (ts as u128 * 1_000_000 / units.max(1) as u128).min(i64::MAX as u128) as i64;
+    let units = units.max(1);
+    let (secs, frac) = (ts / units, ts % units);
+    // (no u128 arithmetic: it costs code size in wasm)
+    let frac_us = if units <= u64::MAX / 1_000_000 { frac * 1_000_000 / units } else { frac / (units / 1_000_000) };
+    let us = (secs.min(i64::MAX as u64 / 1_000_000) as i64 * 1_000_000).saturating_add(frac_us as i64);
     us.saturating_add(offset_s.saturating_mul(1_000_000))
 }
 
@@ -185,7 +189,7 @@ fn read_pcapng<'a>(b: &'a [u8], f: &mut impl FnMut(Frame<'a>)) -> Option<(Contai
             return Some((ContainerError::CutShort, number + 1));
         };
         let blen = blen as usize;
-        if blen < 12 || blen % 4 != 0 || blen > MAX_RECORD {
+        if blen < 12 || !blen.is_multiple_of(4) || blen > MAX_RECORD {
             return Some((ContainerError::BadLength, number + 1));
         }
         let Some(block) = b.get(at..at + blen) else {
@@ -253,7 +257,7 @@ fn read_pcapng<'a>(b: &'a [u8], f: &mut impl FnMut(Frame<'a>)) -> Option<(Contai
                 if iface.snaplen > 0 {
                     cap = cap.min(iface.snaplen as usize);
                 }
-                let data = &body[4..4 + cap];
+                let data = body.get(4..4 + cap).unwrap_or(&[]);
                 f(Frame { number, link: iface.link, micros: 0, data, orig_len: orig.max(cap as u32) });
             }
             _ => {}
@@ -275,6 +279,21 @@ mod tests {
         assert_eq!(to_micros(1_500_000_000, 1_000_000_000, 0), 1_500_000);
         assert_eq!(to_micros(2048, 1024, 1), 3_000_000);
         assert_eq!(ts_units(0x7F), u64::MAX);
+        assert_eq!(to_micros(u64::MAX, 1, 0), i64::MAX / 1_000_000 * 1_000_000, "clamped, no overflow");
+        assert_eq!(to_micros(u64::MAX, u64::MAX, 0), 1_000_000);
+        assert_eq!(to_micros(1_700_000_000_123_456_789, 1_000_000_000, -1), 1_699_999_999_123_456);
+    }
+
+    #[test]
+    fn empty_simple_packet_block() {
+        let mut b = vec![0x0A, 0x0D, 0x0D, 0x0A, 28, 0, 0, 0, 0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0];
+        b.extend_from_slice(&[0xFF; 8]);
+        b.extend_from_slice(&[28, 0, 0, 0]);
+        b.extend_from_slice(&[1, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0]);
+        b.extend_from_slice(&[3, 0, 0, 0, 12, 0, 0, 0, 12, 0, 0, 0]);
+        let mut frames = Vec::new();
+        let (_, err) = read(&b, |f| frames.push((f.number, f.data.len())));
+        assert_eq!((frames, err), (vec![(1, 0)], None));
     }
 
     #[test]

@@ -30,8 +30,10 @@ pub enum HepError {
     NotHep,
     /// HEP, but its length fields do not fit the packet.
     Malformed,
-    /// HEP without a payload chunk (keepalive, or a payload that could not be inflated).
+    /// HEP without a payload chunk (a keepalive).
     NoPayload,
+    /// The payload is compressed (chunk 16): not read, to keep an inflater out of the page.
+    Compressed,
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
@@ -68,6 +70,7 @@ pub fn parse3(b: &[u8]) -> Result<Hep<'_>, HepError> {
     let (mut sec, mut usec) = (None, 0u32);
     let mut out = Hep { src: None, dst: None, micros: None, ip_proto: 0, proto_type: 0, payload: Cow::Borrowed(&[]) };
     let mut have_payload = false;
+    let mut compressed = false;
     while at + 6 <= b.len() {
         let vendor = be16(b, at).unwrap_or(0);
         let kind = be16(b, at + 2).unwrap_or(0);
@@ -95,12 +98,7 @@ pub fn parse3(b: &[u8]) -> Result<Hep<'_>, HepError> {
                 out.payload = Cow::Borrowed(v);
                 have_payload = true;
             }
-            16 => {
-                if let Some(p) = inflate(v) {
-                    out.payload = Cow::Owned(p);
-                    have_payload = true;
-                }
-            }
+            16 => compressed = true,
             _ => {}
         }
     }
@@ -112,7 +110,7 @@ pub fn parse3(b: &[u8]) -> Result<Hep<'_>, HepError> {
     }
     out.micros = sec.map(|s| s as i64 * 1_000_000 + (usec.min(999_999)) as i64);
     if !have_payload {
-        return Err(HepError::NoPayload);
+        return Err(if compressed { HepError::Compressed } else { HepError::NoPayload });
     }
     Ok(out)
 }
@@ -158,19 +156,6 @@ pub fn parse12(b: &[u8]) -> Result<Hep<'_>, HepError> {
         })
         .flatten();
     Ok(Hep { src, dst, micros, ip_proto: proto, proto_type: PROTO_SIP, payload: Cow::Borrowed(&b[hlen..]) })
-}
-
-/// Inflates a compressed payload chunk (zlib, or gzip, or raw deflate), capped at 1 MiB.
-fn inflate(v: &[u8]) -> Option<Vec<u8>> {
-    use miniz_oxide::inflate::{decompress_to_vec_with_limit, decompress_to_vec_zlib_with_limit};
-    const LIMIT: usize = 1 << 20;
-    if let Ok(p) = decompress_to_vec_zlib_with_limit(v, LIMIT) {
-        return Some(p);
-    }
-    if v.len() > 10 && v[0] == 0x1F && v[1] == 0x8B && v[3] == 0 {
-        return decompress_to_vec_with_limit(&v[10..], LIMIT).ok();
-    }
-    decompress_to_vec_with_limit(v, LIMIT).ok()
 }
 
 /// Builds a HEP v3 packet (unit tests only; the integration tests write their own).
@@ -231,6 +216,11 @@ mod tests {
             assert!(parse3(&p[..cut]).is_err(), "cut at {cut}");
         }
         assert_eq!(parse3(b"SIP/2.0 200 OK"), Err(HepError::NotHep));
+        // the payload chunk (15) turned into a compressed one (16)
+        let mut z = p.clone();
+        let at = z.windows(4).position(|w| w == [0, 0, 0, 15]).unwrap();
+        z[at + 3] = 16;
+        assert_eq!(parse3(&z), Err(HepError::Compressed));
     }
 
     #[test]

@@ -24,10 +24,12 @@
 //! The formats are small and fixed, and the page ships as wasm where every kilobyte is paid by
 //! each visitor. Measured (wasm32, opt-level "z", LTO, a cdylib exercising the parts we would
 //! use): `pcap-parser` 0.17 adds 51 KB (14 KB gzipped, and pulls nom), `etherparse` 0.21 adds
-//! 34 KB (14 KB gzipped), together 80 KB / 25 KB gzipped — about a third more than the whole
-//! minimal UI. Neither covers the rest (SLL2, null/loop, tunnels, TCP reassembly, HEP) anyway.
-//! So each layer is parsed here with bounds-checked reads (`get`, never unchecked indexing on
-//! packet data), and unit and integration tests build captures byte by byte to cover them.
+//! 34 KB (14 KB gzipped), together 80 KB / 25 KB gzipped — before any of what they don't cover
+//! (SLL2, null/loop, tunnels, TCP reassembly, HEP, RTP). This whole module adds 44 KB / 18.5 KB
+//! gzipped to a build of the core. Each layer is parsed here with bounds-checked reads (`get`,
+//! length checks before indexing), and the tests build captures byte by byte to cover them.
+//! For the same reason there is no inflater for compressed HEP payloads (reported instead),
+//! no `u128` arithmetic and no `sort_by_key` (each instantiation costs several KB).
 
 pub mod container;
 pub mod hep;
@@ -137,6 +139,24 @@ struct Reader {
     events: Vec<tcp::Event>,
     /// The current packet was used (SIP stream data, HEP, TLS) even though no message came out.
     claimed: bool,
+    /// Problems not listed once [`MAX_PROBLEMS`] were.
+    suppressed: u32,
+}
+
+/// Most capture problems listed one by one (a capture cut at a small snap length would
+/// otherwise list one per packet).
+const MAX_PROBLEMS: usize = 200;
+
+/// Sorts a short, nearly sorted list by key, stably. An insertion sort: a few bytes of code per
+/// use, where each `sort_by_key` instantiation costs the page several KB of wasm.
+pub(crate) fn sort_short<T>(v: &mut [T], key: impl Fn(&T) -> u64) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// The first line of `b` is a SIP request or status line.
@@ -190,6 +210,11 @@ fn endpoint(a: SocketAddr) -> Endpoint<'static> {
 
 impl Reader {
     fn problem(&mut self, kind: ProblemKind, packet: u32, text: String) {
+        let per_packet = matches!(kind, ProblemKind::BadCapture | ProblemKind::Truncated);
+        if per_packet && self.out.problems.len() >= MAX_PROBLEMS {
+            self.suppressed += 1;
+            return;
+        }
         self.out.problems.push(Problem { kind, line: packet });
         self.info.notes.push(Note { kind, packet, text });
     }
@@ -199,8 +224,19 @@ impl Reader {
             net::Kind::Udp => self.udp(number, time, seg),
             net::Kind::Tcp { seq, flags } => {
                 let before = self.events.len();
-                self.tcp.segment(seg.src, seg.dst, seq, flags, seg.payload, seg.wire_len, number, time.micros, &mut self.events);
-                if self.events.len() > before || (!seg.payload.is_empty() && is_sip_port(seg.src.port().min(seg.dst.port()))) {
+                self.tcp.segment(
+                    seg.src,
+                    seg.dst,
+                    seq,
+                    flags,
+                    seg.payload,
+                    seg.wire_len,
+                    number,
+                    time.micros,
+                    &mut self.events,
+                );
+                // SIP connections (their bare ACKs too) are not "other" traffic.
+                if self.events.len() > before || is_sip_port(seg.src.port()) || is_sip_port(seg.dst.port()) {
                     self.claimed = true;
                 }
                 self.drain_tcp();
@@ -341,6 +377,11 @@ impl Reader {
                 self.info.hep_messages += (self.out.items.len() - before) as u32;
             }
             Err(hep::HepError::NotHep) | Err(hep::HepError::NoPayload) => {}
+            Err(hep::HepError::Compressed) => self.problem(
+                ProblemKind::BadCapture,
+                number,
+                format!("Packet {number}: a HEP (Homer) packet with a compressed payload, which sipdiag does not read. Turn payload compression off in the HEP agent, or export the calls from Homer as a pcap."),
+            ),
             Err(hep::HepError::Malformed) => self.problem(
                 ProblemKind::BadCapture,
                 number,
@@ -376,7 +417,11 @@ impl Reader {
             // Only worth a word when the datagram was SIP.
             let head = lost.head.get(if lost.proto == 17 { 8 } else { 20 }..).unwrap_or(&[]);
             if lost.proto == 17 && sip_start(head) {
-                let why = if lost.cut { "was cut by the capture's snap length" } else { "has fragments missing from the capture" };
+                let why = if lost.cut {
+                    "was cut by the capture's snap length"
+                } else {
+                    "has fragments missing from the capture"
+                };
                 self.problem(
                     ProblemKind::BadCapture,
                     lost.first_packet,
@@ -410,7 +455,18 @@ impl Reader {
                 "The capture holds no SIP message. Check the capture filter (SIP on port 5060 or the port your trunk uses) and capture on the interface that faces the trunk.".to_string(),
             );
         }
-        self.out.problems.sort_by_key(|p| p.line);
-        self.info.notes.sort_by_key(|n| n.packet);
+        if self.suppressed > 0 {
+            let n = self.suppressed;
+            self.suppressed = 0;
+            self.out.problems.push(Problem { kind: ProblemKind::BadCapture, line: 0 });
+            self.info.notes.push(Note {
+                kind: ProblemKind::BadCapture,
+                packet: 0,
+                text: format!("{n} more capture problems like the ones listed were found and not listed."),
+            });
+        }
+        // Same stable order for both lists, so they stay aligned.
+        sort_short(&mut self.out.problems, |p| p.line as u64);
+        sort_short(&mut self.info.notes, |n| n.packet as u64);
     }
 }

@@ -171,7 +171,7 @@ impl Decoder {
             .drain()
             .map(|(k, s)| LostFragments { first_packet: s.first, proto: k.proto, head: s.head, cut: s.cut })
             .collect();
-        out.sort_by_key(|l| l.first_packet);
+        super::sort_short(&mut out, |l| l.first_packet as u64);
         out
     }
 
@@ -382,7 +382,7 @@ impl Decoder {
             return;
         }
         // Complete when the pieces cover 0..total without a hole.
-        set.pieces.sort_by_key(|(o, _)| *o);
+        super::sort_short(&mut set.pieces, |(o, _)| *o as u64);
         let mut covered = 0usize;
         for (o, p) in &set.pieces {
             if *o > covered {

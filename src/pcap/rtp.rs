@@ -59,7 +59,14 @@ pub fn read(
 }
 
 /// A compound RTCP packet: every part's length must add up to the datagram (when whole).
-fn rtcp(b: &[u8], wire_len: usize, src: SocketAddr, dst: SocketAddr, time: Timestamp, number: u32) -> Option<RtpPacket> {
+fn rtcp(
+    b: &[u8],
+    wire_len: usize,
+    src: SocketAddr,
+    dst: SocketAddr,
+    time: Timestamp,
+    number: u32,
+) -> Option<RtpPacket> {
     let pt = b[1];
     if !(200..=207).contains(&pt) {
         return None;

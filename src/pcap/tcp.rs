@@ -10,7 +10,7 @@
 //! Memory is bounded per stream; a hole the capture never fills is skipped and reported.
 
 use super::{ascii_view, find_sip_start, is_tls_record, sip_start};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 /// What the reassembler tells the capture reader.
@@ -56,7 +56,9 @@ struct Stream {
     start: usize,
     /// (end offset in `buf`, packet number, time) of each appended segment.
     marks: Vec<(usize, u32, i64)>,
-    pending: BTreeMap<u64, (Vec<u8>, u32, i64)>,
+    /// Out-of-order segments, sorted by unwrapped sequence number: (seq, data, packet, time).
+    /// (A sorted Vec, not a BTreeMap: few entries, and less code in wasm.)
+    pending: Vec<(u64, Vec<u8>, u32, i64)>,
     pending_bytes: usize,
     seen_segments: u8,
     /// After lost bytes, look for the next start line instead of framing from here.
@@ -74,7 +76,7 @@ impl Stream {
             buf: Vec::new(),
             start: 0,
             marks: Vec::new(),
-            pending: BTreeMap::new(),
+            pending: Vec::new(),
             pending_bytes: 0,
             seen_segments: 0,
             resync: false,
@@ -253,8 +255,7 @@ impl Stream {
 
     /// Gives up on the hole before the first pending segment.
     fn skip_hole(&mut self, out: &mut Vec<Event>) {
-        let Some((&abs, _)) = self.pending.iter().next() else { return };
-        let lost_number = self.pending.values().next().map_or(0, |p| p.1);
+        let Some(&(abs, _, lost_number, _)) = self.pending.first() else { return };
         if self.class == Class::Sip || self.class == Class::Unknown {
             let lost_message = self.buf[self.start..].iter().any(|b| !b.is_ascii_whitespace());
             out.push(Event::Gap { number: lost_number, lost_message });
@@ -269,12 +270,8 @@ impl Stream {
     }
 
     fn drain_pending(&mut self, out: &mut Vec<Event>) {
-        while let Some(entry) = self.pending.first_entry() {
-            let abs = *entry.key();
-            if abs > self.next_abs {
-                break;
-            }
-            let (data, number, micros) = entry.remove();
+        while self.pending.first().is_some_and(|p| p.0 <= self.next_abs) {
+            let (abs, data, number, micros) = self.pending.remove(0);
             self.pending_bytes -= data.len();
             let skip = (self.next_abs - abs) as usize;
             if skip < data.len() {
@@ -301,8 +298,16 @@ impl Stream {
             return;
         }
         let abs = self.next_abs + d as u64;
-        if let Some(old) = self.pending.insert(abs, (data.to_vec(), number, micros)) {
-            self.pending_bytes -= old.0.len();
+        match self.pending.binary_search_by_key(&abs, |p| p.0) {
+            Ok(i) => {
+                // the same segment again: keep the longer copy
+                if self.pending[i].1.len() >= data.len() {
+                    return;
+                }
+                self.pending_bytes -= self.pending[i].1.len();
+                self.pending[i] = (abs, data.to_vec(), number, micros);
+            }
+            Err(i) => self.pending.insert(i, (abs, data.to_vec(), number, micros)),
         }
         self.pending_bytes += data.len();
         while self.pending_bytes > MAX_PENDING {
@@ -324,13 +329,24 @@ impl Stream {
     }
 }
 
-/// All TCP streams of a capture.
+/// All TCP streams of a capture, in order of first appearance (so that the end of the
+/// capture flushes them in a fixed order).
 #[derive(Default)]
 pub struct Streams {
-    streams: HashMap<(SocketAddr, SocketAddr), Stream>,
+    slots: Vec<Option<Stream>>,
+    index: HashMap<(SocketAddr, SocketAddr), usize>,
 }
 
 impl Streams {
+    fn slot(&mut self, key: (SocketAddr, SocketAddr)) -> &mut Option<Stream> {
+        let n = self.slots.len();
+        let i = *self.index.entry(key).or_insert(n);
+        if i == n {
+            self.slots.push(None);
+        }
+        &mut self.slots[i]
+    }
+
     /// Feeds one segment. `wire_len` is the payload length on the wire: more than `data.len()`
     /// when the capture cut the packet (the missing bytes are treated as lost).
     #[allow(clippy::too_many_arguments)]
@@ -347,24 +363,24 @@ impl Streams {
         out: &mut Vec<Event>,
     ) {
         use super::net::{TCP_RST, TCP_SYN};
-        let key = (src, dst);
+        let slot = self.slot((src, dst));
         if flags & TCP_SYN != 0 {
             // A new connection on the same 4-tuple starts afresh.
-            if let Some(mut old) = self.streams.remove(&key) {
+            if let Some(mut old) = slot.take() {
                 old.finish(out);
             }
-            self.streams.insert(key, Stream::new(src, dst, seq.wrapping_add(1)));
+            *slot = Some(Stream::new(src, dst, seq.wrapping_add(1)));
             return;
         }
         if data.is_empty() {
             if flags & TCP_RST != 0 {
-                if let Some(mut old) = self.streams.remove(&key) {
+                if let Some(mut old) = slot.take() {
                     old.finish(out);
                 }
             }
             return;
         }
-        let s = self.streams.entry(key).or_insert_with(|| Stream::new(src, dst, seq));
+        let s = slot.get_or_insert_with(|| Stream::new(src, dst, seq));
         s.segment(seq, data, number, micros, out);
         if wire_len > data.len() {
             // The capture kept only the first bytes (snap length): the rest is lost for good.
@@ -386,9 +402,8 @@ impl Streams {
 
     /// Ends every stream (end of capture).
     pub fn finish(&mut self, out: &mut Vec<Event>) {
-        let mut all: Vec<_> = self.streams.drain().map(|(_, s)| s).collect();
-        all.sort_by_key(|s| s.marks.first().map_or(u32::MAX, |m| m.1));
-        for mut s in all {
+        self.index.clear();
+        for mut s in std::mem::take(&mut self.slots).into_iter().flatten() {
             s.finish(out);
         }
     }

@@ -94,66 +94,59 @@ impl HeaderName {
                 _ => Other,
             };
         }
-        let mut buf = [0u8; 20];
-        if b.len() > buf.len() {
-            return Other;
-        }
-        for (d, s) in buf.iter_mut().zip(b) {
-            *d = s.to_ascii_lowercase();
-        }
-        match &buf[..b.len()] {
-            b"via" => Via,
-            b"from" => From,
-            b"to" => To,
-            b"call-id" => CallId,
-            b"cseq" => CSeq,
-            b"contact" => Contact,
-            b"content-length" => ContentLength,
-            b"content-type" => ContentType,
-            b"content-encoding" => ContentEncoding,
-            b"max-forwards" => MaxForwards,
-            b"route" => Route,
-            b"record-route" => RecordRoute,
-            b"reason" => Reason,
-            b"warning" => Warning,
-            b"retry-after" => RetryAfter,
-            b"session-expires" => SessionExpires,
-            b"min-se" => MinSE,
-            b"refer-to" => ReferTo,
-            b"referred-by" => ReferredBy,
-            b"event" => Event,
-            b"allow-events" => AllowEvents,
-            b"subscription-state" => SubscriptionState,
-            b"www-authenticate" => WwwAuthenticate,
-            b"authorization" => Authorization,
-            b"proxy-authenticate" => ProxyAuthenticate,
-            b"proxy-authorization" => ProxyAuthorization,
-            b"user-agent" => UserAgent,
-            b"server" => Server,
-            b"allow" => Allow,
-            b"supported" => Supported,
-            b"require" => Require,
-            b"expires" => Expires,
-            b"subject" => Subject,
-            b"identity" => Identity,
-            b"p-asserted-identity" => PAssertedIdentity,
-            b"diversion" => Diversion,
-            b"date" => Date,
-            b"accept" => Accept,
-            b"proxy-require" => ProxyRequire,
-            b"unsupported" => Unsupported,
-            b"min-expires" => MinExpires,
-            b"rseq" => RSeq,
-            b"rack" => RAck,
-            b"replaces" => Replaces,
-            b"content-disposition" => ContentDisposition,
-            b"privacy" => Privacy,
-            b"p-preferred-identity" => PPreferredIdentity,
-            b"remote-party-id" => RemotePartyId,
-            b"history-info" => HistoryInfo,
-            b"path" => Path,
-            _ => Other,
-        }
+        // dispatch on length and first letter, then one comparison
+        let Some(first) = b.first().map(u8::to_ascii_lowercase) else { return Other };
+        let cand: &[(&str, HeaderName)] = match (b.len(), first) {
+            (2, b't') => &[("to", To)],
+            (3, b'v') => &[("via", Via)],
+            (4, b'c') => &[("cseq", CSeq)],
+            (4, b'd') => &[("date", Date)],
+            (4, b'f') => &[("from", From)],
+            (4, b'p') => &[("path", Path)],
+            (4, b'r') => &[("rseq", RSeq), ("rack", RAck)],
+            (5, b'a') => &[("allow", Allow)],
+            (5, b'e') => &[("event", Event)],
+            (5, b'r') => &[("route", Route)],
+            (6, b'a') => &[("accept", Accept)],
+            (6, b'm') => &[("min-se", MinSE)],
+            (6, b'r') => &[("reason", Reason)],
+            (6, b's') => &[("server", Server)],
+            (7, b'c') => &[("call-id", CallId), ("contact", Contact)],
+            (7, b'e') => &[("expires", Expires)],
+            (7, b'p') => &[("privacy", Privacy)],
+            (7, b'r') => &[("require", Require)],
+            (7, b's') => &[("subject", Subject)],
+            (7, b'w') => &[("warning", Warning)],
+            (8, b'i') => &[("identity", Identity)],
+            (8, b'r') => &[("refer-to", ReferTo), ("replaces", Replaces)],
+            (9, b'd') => &[("diversion", Diversion)],
+            (9, b's') => &[("supported", Supported)],
+            (10, b'u') => &[("user-agent", UserAgent)],
+            (11, b'm') => &[("min-expires", MinExpires)],
+            (11, b'r') => &[("retry-after", RetryAfter), ("referred-by", ReferredBy)],
+            (11, b'u') => &[("unsupported", Unsupported)],
+            (12, b'a') => &[("allow-events", AllowEvents)],
+            (12, b'c') => &[("content-type", ContentType)],
+            (12, b'h') => &[("history-info", HistoryInfo)],
+            (12, b'm') => &[("max-forwards", MaxForwards)],
+            (12, b'r') => &[("record-route", RecordRoute)],
+            (13, b'a') => &[("authorization", Authorization)],
+            (13, b'p') => &[("proxy-require", ProxyRequire)],
+            (14, b'c') => &[("content-length", ContentLength)],
+            (15, b'r') => &[("remote-party-id", RemotePartyId)],
+            (15, b's') => &[("session-expires", SessionExpires)],
+            (16, b'c') => &[("content-encoding", ContentEncoding)],
+            (16, b'w') => &[("www-authenticate", WwwAuthenticate)],
+            (18, b'p') => &[("proxy-authenticate", ProxyAuthenticate)],
+            (18, b's') => &[("subscription-state", SubscriptionState)],
+            (19, b'c') => &[("content-disposition", ContentDisposition)],
+            (19, b'p') => &[("proxy-authorization", ProxyAuthorization), ("p-asserted-identity", PAssertedIdentity)],
+            (20, b'p') => &[("p-preferred-identity", PPreferredIdentity)],
+            _ => return Other,
+        };
+        // the names in the table are lower case already
+        let same = |n: &str| n.bytes().zip(b).all(|(k, &c)| k == c.to_ascii_lowercase());
+        cand.iter().find(|(n, _)| same(n)).map_or(Other, |&(_, h)| h)
     }
 
     /// The usual spelling of the name (`""` for `Other`).
@@ -274,16 +267,71 @@ pub(crate) fn is_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// Trims [`is_ws`] white space from both ends.
+#[inline]
+pub(crate) fn is_ws_b(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trims [`is_ws`] white space from both ends (byte-wise: white space is ASCII).
+#[inline]
 pub(crate) fn trim_ws(s: &str) -> &str {
-    s.trim_matches(is_ws)
+    let b = s.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && is_ws_b(b[i]) {
+        i += 1;
+    }
+    while j > i && is_ws_b(b[j - 1]) {
+        j -= 1;
+    }
+    // i and j sit next to ASCII bytes or at the ends: char boundaries
+    s.get(i..j).unwrap_or("")
 }
 
-/// `token` characters of RFC 3261 §25.1.
+#[inline]
+pub(crate) fn trim_ws_start(s: &str) -> &str {
+    let i = s.bytes().position(|b| !is_ws_b(b)).unwrap_or(s.len());
+    s.get(i..).unwrap_or("")
+}
+
+/// Trims SP and HTAB only (a header line's own white space).
+#[inline]
+pub(crate) fn trim_sp(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    while j > i && (b[j - 1] == b' ' || b[j - 1] == b'\t') {
+        j -= 1;
+    }
+    s.get(i..j).unwrap_or("")
+}
+
+/// Index of the first byte `b` in `s` (for the short strings of header values).
+#[inline]
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
+/// `token` characters of RFC 3261 §25.1, as a table.
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        i += 1;
+    }
+    t
+};
+
+#[inline]
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
+    TOKEN[b as usize]
 }
 
+#[inline]
 pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_byte)
 }
@@ -298,37 +346,29 @@ pub(crate) fn unquote(s: &str) -> &str {
 }
 
 /// Index of the first byte in `s` equal to `stop` outside double quotes (backslash escapes
-/// honoured inside quotes), or `s.len()`.
+/// honoured inside quotes), or `s.len()`. A byte loop: the strings are short and the stop is
+/// usually near.
+#[inline]
 fn find_unquoted(s: &str, stop: u8) -> usize {
     let b = s.as_bytes();
     let mut in_q = false;
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'\\' if in_q => i += 1,
-            b'"' => in_q = !in_q,
-            c if c == stop && !in_q => return i,
-            _ => {}
+        let c = b[i];
+        if in_q {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_q = false;
+            }
+        } else if c == stop {
+            return i;
+        } else if c == b'"' {
+            in_q = true;
         }
         i += 1;
     }
     b.len()
-}
-
-/// Whether the double quotes in `s` are balanced (escapes honoured).
-fn quotes_balanced(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut in_q = false;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if in_q => i += 1,
-            b'"' => in_q = !in_q,
-            _ => {}
-        }
-        i += 1;
-    }
-    !in_q
 }
 
 /// Splits a header value on commas that are outside quotes, `<>` and `()` (RFC 3261 §7.3.1).
@@ -338,37 +378,54 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Like [`split_list`] but yields empty entries too (for grammar checks).
-pub(crate) fn split_list_raw(value: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(value);
-    std::iter::from_fn(move || {
-        let s = rest?;
+pub(crate) fn split_list_raw(value: &str) -> ListIter<'_> {
+    ListIter { rest: Some(value) }
+}
+
+pub(crate) struct ListIter<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for ListIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
         let b = s.as_bytes();
+        if !b.contains(&b',') {
+            self.rest = None;
+            return Some(trim_ws(s));
+        }
         let (mut in_q, mut in_a, mut paren) = (false, false, 0u32);
-        let mut cut = None;
         let mut i = 0;
         while i < b.len() {
-            match b[i] {
-                b'\\' if in_q => i += 1,
-                b'"' => in_q = !in_q,
-                b'<' if !in_q => in_a = true,
-                b'>' if !in_q => in_a = false,
-                b'(' if !in_q && !in_a => paren += 1,
-                b')' if !in_q && !in_a => paren = paren.saturating_sub(1),
-                b',' if !in_q && !in_a && paren == 0 => {
-                    cut = Some(i);
-                    break;
+            let c = b[i];
+            if in_q {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'"' {
+                    in_q = false;
                 }
-                _ => {}
+            } else {
+                match c {
+                    b'"' => in_q = true,
+                    b'<' => in_a = true,
+                    b'>' => in_a = false,
+                    b'(' if !in_a => paren += 1,
+                    b')' if !in_a => paren = paren.saturating_sub(1),
+                    b',' if !in_a && paren == 0 => break,
+                    _ => {}
+                }
             }
             i += 1;
         }
-        let (item, next) = match cut {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
-            None => (s, None),
-        };
-        rest = next;
-        Some(trim_ws(item))
-    })
+        if i < b.len() {
+            self.rest = Some(&s[i + 1..]);
+            Some(trim_ws(&s[..i]))
+        } else {
+            self.rest = None;
+            Some(trim_ws(s))
+        }
+    }
 }
 
 /// Iterates `;name=value` parameters in `s` (the text after the first `;`). Semicolons inside
@@ -378,43 +435,67 @@ pub fn params(s: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
 }
 
 /// Like [`params`] but with empty items and values as written (quotes kept).
-fn params_raw(s: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let s = rest?;
-        let i = find_unquoted(s, b';').min(s.len());
+pub(crate) fn params_raw(s: &str) -> ParamIter<'_> {
+    ParamIter { rest: Some(s) }
+}
+
+pub(crate) struct ParamIter<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = (&'a str, Option<&'a str>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.rest?;
+        let i = find_unquoted(s, b';');
         let item = &s[..i];
-        rest = if i < s.len() { Some(&s[i + 1..]) } else { None };
-        let item = trim_ws(item);
-        Some(match item.find('=') {
+        self.rest = if i < s.len() { Some(&s[i + 1..]) } else { None };
+        Some(match find_byte(item, b'=') {
             Some(e) => (trim_ws(&item[..e]), Some(trim_ws(&item[e + 1..]))),
-            None => (item, None),
+            None => (trim_ws(item), None),
         })
-    })
+    }
 }
 
 /// The value of parameter `name` (case-insensitive) in a `;`-parameter list: `None` if absent,
 /// `Some(None)` if present without a value.
 pub fn param<'a>(s: &'a str, name: &str) -> Option<Option<&'a str>> {
-    params(s).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    params_raw(s).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.map(unquote))
 }
 
 /// Whether a parameter list follows the grammar: no empty items, token names, values that are
-/// tokens, hosts or quoted strings.
+/// tokens, hosts or (closed) quoted strings.
 pub(crate) fn params_ok(s: &str) -> bool {
-    if trim_ws(s).is_empty() {
-        // `;` with nothing after it
-        return false;
+    // `;` with nothing after it is an empty item
+    !trim_ws(s).is_empty() && params_raw(s).all(|(n, v)| param_ok(n, v))
+}
+
+/// The inside of a quoted string: every `"` escaped, no backslash at the very end.
+fn quoted_inner_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if i + 1 < b.len() => i += 1,
+            b'\\' | b'"' => return false,
+            _ => {}
+        }
+        i += 1;
     }
-    if !quotes_balanced(s) {
-        return false;
-    }
-    params_raw(s).all(|(n, v)| {
-        is_token(n)
-            && v.is_none_or(|v| {
-                !v.is_empty() && (v.starts_with('"') || !v.bytes().any(|b| b.is_ascii_whitespace() || b == b','))
-            })
-    })
+    true
+}
+
+/// One `name[=value]` item (value as written) of a parameter list.
+#[inline]
+fn param_ok(n: &str, v: Option<&str>) -> bool {
+    is_token(n)
+        && v.is_none_or(|v| {
+            if v.starts_with('"') {
+                v.len() >= 2 && v.ends_with('"') && quoted_inner_ok(&v[1..v.len() - 1])
+            } else {
+                !v.is_empty() && !v.bytes().any(|b| is_ws_b(b) || b == b',' || b == b'"')
+            }
+        })
 }
 
 /// Parses an all-digit string to `u32`; `None` when empty, not digits, or larger than u32.
@@ -446,10 +527,10 @@ pub struct Via<'a> {
     pub params: &'a str,
 }
 
-/// The parts of a Via entry before reading parameters, with the grammar checks.
-struct ViaParts<'a> {
-    via: Via<'a>,
-    ok: bool,
+/// A Via entry and whether it follows the grammar.
+pub(crate) struct ViaParts<'a> {
+    pub(crate) via: Via<'a>,
+    pub(crate) ok: bool,
 }
 
 impl Via<'_> {
@@ -464,22 +545,22 @@ impl<'a> Via<'a> {
         Self::parse_checked(entry).map(|p| p.via)
     }
 
-    fn parse_checked(entry: &'a str) -> Option<ViaParts<'a>> {
+    pub(crate) fn parse_checked(entry: &'a str) -> Option<ViaParts<'a>> {
         let entry = trim_ws(entry);
         // sent-protocol = name SLASH version SLASH transport, LWS allowed around the slashes
-        let s1 = entry.find('/')?;
+        let s1 = find_byte(entry, b'/')?;
         let name = trim_ws(&entry[..s1]);
         let rest = &entry[s1 + 1..];
-        let s2 = rest.find('/')?;
+        let s2 = find_byte(rest, b'/')?;
         let version = trim_ws(&rest[..s2]);
-        let after = rest[s2 + 1..].trim_start_matches(is_ws);
-        let tend = after.find(|c: char| is_ws(c) || c == ';').unwrap_or(after.len());
+        let after = trim_ws_start(&rest[s2 + 1..]);
+        let tend = after.bytes().position(|c| is_ws_b(c) || c == b';').unwrap_or(after.len());
         let transport = &after[..tend];
         if transport.is_empty() {
             return None;
         }
-        let rest = after[tend..].trim_start_matches(is_ws);
-        let (sent_by, params, has_semi) = match rest.find(';') {
+        let rest = trim_ws_start(&after[tend..]);
+        let (sent_by, params, has_semi) = match find_byte(rest, b';') {
             Some(i) => (trim_ws(&rest[..i]), &rest[i + 1..], true),
             None => (trim_ws(rest), "", false),
         };
@@ -489,19 +570,26 @@ impl<'a> Via<'a> {
             && is_token(transport)
             && !host.is_empty()
             && (host.starts_with('[') || !host.contains(':'))
-            && !sent_by.contains(|c: char| is_ws(c) || c == ',' || c == '"')
-            && (port.is_some() || !sent_by.ends_with(':'))
-            && (!has_semi || params_ok(params));
+            && !sent_by.bytes().any(|c| is_ws_b(c) || c == b',' || c == b'"')
+            && (port.is_some() || !sent_by.ends_with(':'));
         let mut via = Via { transport, host, port, branch: None, received: None, rport: None, params };
-        for (n, v) in self::params(params) {
-            if n.eq_ignore_ascii_case("branch") {
-                via.branch = v;
-                ok &= v.is_some_and(|v| !v.is_empty());
-            } else if n.eq_ignore_ascii_case("received") {
-                via.received = v;
-            } else if n.eq_ignore_ascii_case("rport") {
-                via.rport = Some(v.and_then(|p| p.parse().ok()));
-                ok &= v.is_none_or(|p| p.parse::<u16>().is_ok());
+        if has_semi {
+            ok &= !trim_ws(params).is_empty();
+            for (n, v) in params_raw(params) {
+                ok &= param_ok(n, v);
+                let v = v.map(unquote);
+                match n.len() {
+                    6 if n.eq_ignore_ascii_case("branch") => {
+                        via.branch = v;
+                        ok &= v.is_some_and(|v| !v.is_empty());
+                    }
+                    8 if n.eq_ignore_ascii_case("received") => via.received = v,
+                    5 if n.eq_ignore_ascii_case("rport") => {
+                        via.rport = Some(v.and_then(|p| p.parse().ok()));
+                        ok &= v.is_none_or(|p| p.parse::<u16>().is_ok());
+                    }
+                    _ => {}
+                }
             }
         }
         Some(ViaParts { via, ok })
@@ -544,7 +632,7 @@ impl<'a> NameAddr<'a> {
         Self::parse_checked(v).map(|(n, _)| n)
     }
 
-    fn parse_checked(v: &'a str) -> Option<(NameAddr<'a>, bool)> {
+    pub(crate) fn parse_checked(v: &'a str) -> Option<(NameAddr<'a>, bool)> {
         let v = trim_ws(v);
         if v.is_empty() {
             return None;
@@ -554,27 +642,23 @@ impl<'a> NameAddr<'a> {
         }
         let lt = find_unquoted(v, b'<');
         if lt < v.len() {
-            let gt = v[lt..].find('>').map(|i| lt + i)?;
+            // name-addr: the quotes before '<' are balanced (the scan found it outside quotes)
+            let gt = lt + find_byte(&v[lt..], b'>')?;
             let display_raw = trim_ws(&v[..lt]);
             let raw_uri = &v[lt + 1..gt];
             let uri = trim_ws(raw_uri);
-            let after = v[gt + 1..].trim_start_matches(is_ws);
+            let after = trim_ws_start(&v[gt + 1..]);
             let (params, params_good) = match after.strip_prefix(';') {
                 Some(p) => (p, params_ok(p)),
                 None => ("", after.is_empty()),
             };
             let (display, display_good) = if display_raw.starts_with('"') {
-                let ok = display_raw.len() >= 2 && display_raw.ends_with('"') && quotes_balanced(display_raw);
-                (unquote(display_raw), ok)
+                (unquote(display_raw), display_raw.len() >= 2 && display_raw.ends_with('"'))
             } else {
                 let ok = display_raw.bytes().all(|b| !b.is_ascii() || is_token_byte(b) || b == b' ' || b == b'\t');
                 (display_raw, ok)
             };
-            let ok = display_good
-                && params_good
-                && raw_uri.len() == uri.len()
-                && !uri.contains(is_ws)
-                && uri_has_scheme(uri);
+            let ok = display_good && params_good && !raw_uri.bytes().any(is_ws_b) && uri_has_scheme(uri);
             let display = (!display.is_empty()).then_some(display);
             Some((NameAddr { display, uri, params }, ok))
         } else {
@@ -582,12 +666,12 @@ impl<'a> NameAddr<'a> {
             if v.starts_with('"') {
                 return None;
             }
-            let (uri, params, has_semi) = match v.find(';') {
+            let (uri, params, has_semi) = match find_byte(v, b';') {
                 Some(i) => (trim_ws(&v[..i]), &v[i + 1..], true),
                 None => (v, "", false),
             };
             let ok = uri_has_scheme(uri)
-                && !uri.contains(|c: char| is_ws(c) || c == '?' || c == ',' || c == '"' || c == '>')
+                && !uri.bytes().any(|c| is_ws_b(c) || matches!(c, b'?' | b',' | b'"' | b'>'))
                 && (!has_semi || params_ok(params));
             Some((NameAddr { display: None, uri, params }, ok))
         }
@@ -608,7 +692,7 @@ impl<'a> NameAddr<'a> {
 }
 
 fn uri_has_scheme(uri: &str) -> bool {
-    uri.split_once(':').is_some_and(|(s, rest)| is_scheme(s) && !rest.is_empty())
+    find_byte(uri, b':').is_some_and(|i| i + 1 < uri.len() && is_scheme(&uri[..i]))
 }
 
 /// `CSeq: 4711 INVITE`.
@@ -621,10 +705,11 @@ pub struct CSeq<'a> {
 impl<'a> CSeq<'a> {
     /// Reads `number method`; `None` when the number is not a u32 or the method is not a token.
     pub fn parse(v: &'a str) -> Option<CSeq<'a>> {
-        let mut it = v.split(is_ws).filter(|s| !s.is_empty());
-        let seq = parse_u32(it.next()?)?;
-        let method = it.next()?;
-        if !is_token(method) || it.next().is_some() {
+        let v = trim_ws(v);
+        let sp = v.bytes().position(is_ws_b)?;
+        let seq = parse_u32(&v[..sp])?;
+        let method = trim_ws_start(&v[sp..]);
+        if !is_token(method) {
             return None;
         }
         Some(CSeq { seq, method: Method::from_token(method) })
@@ -1009,6 +1094,8 @@ mod tests {
         assert_eq!(got, vec![("cause", Some("16")), ("text", Some("a;b")), ("x", None)]);
         assert!(!params_ok(";;"));
         assert!(params_ok("lr;x=\"a b\""));
+        assert!(params_ok("text=\"say \\\"hi\\\"\""));
+        assert!(!params_ok("text=\"a\"b\""));
     }
 
     #[test]

@@ -3,14 +3,15 @@
 //! ([`frame_len`]).
 
 use super::header::{
-    is_token, parse_u32, parse_u32_saturating, split_list, split_list_raw, trim_ws, Auth, CSeq, Event, HeaderName,
-    NameAddr, Reason, ReferTo, Replaces, RetryAfter, SessionExpires, SubscriptionState, Via, Warning, HEADER_NAMES,
+    find_byte, is_token, parse_u32, parse_u32_saturating, split_list, split_list_raw, trim_sp, trim_ws, Auth, CSeq,
+    Event, HeaderName, NameAddr, Reason, ReferTo, Replaces, RetryAfter, SessionExpires, SubscriptionState, Via,
+    Warning, HEADER_NAMES,
 };
 use super::multipart::{self, Part};
 use super::sdp::Sdp;
 use super::uri::is_scheme;
 use super::{Problem, ProblemKind};
-use crate::text::{starts_with_ci, trim_lws};
+use crate::text::starts_with_ci;
 
 /// A SIP method. Unknown extension methods are kept as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,6 +124,30 @@ pub struct Message<'a> {
     pub body_line: u32,
     /// Grammar problems, in line order. Line 0 is the start line.
     pub problems: Vec<Problem>,
+    /// Typed values read while checking the message, so the accessors need not read them
+    /// again. They describe `headers` as parsed.
+    cache: Cache<'a>,
+}
+
+/// No header of that name (in [`Cache::first`]).
+const NO_HEADER: u16 = u16::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cache<'a> {
+    /// Index in `headers` of the first header of each [`HeaderName`].
+    first: [u16; HEADER_NAMES],
+    /// More headers than `first` can index: look them up by scanning.
+    overflow: bool,
+    top_via: Option<Via<'a>>,
+    from: Option<NameAddr<'a>>,
+    to: Option<NameAddr<'a>>,
+    cseq: Option<CSeq<'a>>,
+}
+
+impl Default for Cache<'_> {
+    fn default() -> Self {
+        Cache { first: [NO_HEADER; HEADER_NAMES], overflow: false, top_via: None, from: None, to: None, cseq: None }
+    }
 }
 
 fn split_version(v: &str) -> Option<(&str, &str)> {
@@ -138,15 +163,27 @@ fn split_version(v: &str) -> Option<(&str, &str)> {
 /// Whether a Request-URI is well formed enough: a scheme, no white space, no `<>`, and for
 /// sip/sips no URI headers (`?…` after the host; RFC 3261 §19.1.1 forbids them there).
 fn request_uri_ok(uri: &str) -> bool {
-    let Some((scheme, rest)) = uri.split_once(':') else { return false };
-    if !is_scheme(scheme) || rest.is_empty() || uri.contains([' ', '\t', '<', '>']) {
+    let Some(colon) = find_byte(uri, b':') else { return false };
+    let scheme = &uri[..colon];
+    if !is_scheme(scheme) || colon + 1 == uri.len() {
         return false;
     }
-    if scheme.eq_ignore_ascii_case("sip") || scheme.eq_ignore_ascii_case("sips") {
-        let host_part = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-        return !host_part.contains('?');
+    let sip = scheme.eq_ignore_ascii_case("sip") || scheme.eq_ignore_ascii_case("sips");
+    // the host part follows the last '@' (the user part may hold '?')
+    let mut question_after_at = false;
+    for &c in &uri.as_bytes()[colon + 1..] {
+        match c {
+            b' ' | b'\t' | b'<' | b'>' => return false,
+            b'@' => question_after_at = false,
+            b'?' => question_after_at = true,
+            _ => {}
+        }
     }
-    true
+    !(sip && question_after_at)
+}
+
+fn blank(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 /// Reads a start line. Returns the start line and the problems it has (bad version, URI, code,
@@ -154,15 +191,13 @@ fn request_uri_ok(uri: &str) -> bool {
 pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>), StartLineError> {
     let line = line.strip_suffix('\n').unwrap_or(line);
     let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.trim().is_empty() {
-        return Err(StartLineError::Empty);
-    }
+    let not_sip = || if blank(line) { StartLineError::Empty } else { StartLineError::NotSip };
     let mut problems = Vec::new();
-    if starts_with_ci(line, "SIP/") {
+    if line.len() >= 4 && line.as_bytes()[..4].eq_ignore_ascii_case(b"SIP/") {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-        let sp = line.find(' ').ok_or(StartLineError::NotSip)?;
+        let sp = find_byte(line, b' ').ok_or_else(not_sip)?;
         let version = &line[..sp];
-        split_version(version).ok_or(StartLineError::NotSip)?;
+        split_version(version).ok_or_else(not_sip)?;
         if version != "SIP/2.0" {
             problems.push(ProblemKind::BadVersion);
         }
@@ -171,9 +206,12 @@ pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>),
         if code_at.len() != rest.len() {
             problems.push(ProblemKind::BadStartLine);
         }
-        let (code_s, reason) = code_at.split_once(' ').unwrap_or((code_at, ""));
+        let (code_s, reason) = match find_byte(code_at, b' ') {
+            Some(i) => (&code_at[..i], &code_at[i + 1..]),
+            None => (code_at, ""),
+        };
         if code_s.is_empty() || !code_s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(StartLineError::NotSip);
+            return Err(not_sip());
         }
         let code = if code_s.len() == 3 { code_s.parse::<u16>().unwrap_or(0) } else { 0 };
         if !(100..=699).contains(&code) {
@@ -182,16 +220,16 @@ pub fn parse_start_line(line: &str) -> Result<(StartLine<'_>, Vec<ProblemKind>),
         return Ok((StartLine::Response { version, code, reason }, problems));
     }
     // Request-Line = Method SP Request-URI SP SIP-Version
-    let sp = line.find(' ').ok_or(StartLineError::NotSip)?;
+    let sp = find_byte(line, b' ').ok_or_else(not_sip)?;
     let method = &line[..sp];
     if !is_token(method) {
-        return Err(StartLineError::NotSip);
+        return Err(not_sip());
     }
     let rest = &line[sp + 1..];
     let rest_end = rest.trim_end_matches(' ');
-    let vsp = rest_end.rfind(' ').ok_or(StartLineError::NotSip)?;
+    let vsp = rest_end.bytes().rposition(|b| b == b' ').ok_or_else(not_sip)?;
     let version = &rest_end[vsp + 1..];
-    split_version(version).ok_or(StartLineError::NotSip)?;
+    split_version(version).ok_or_else(not_sip)?;
     let uri_raw = &rest_end[..vsp];
     let uri = uri_raw.trim_matches(' ');
     if rest_end.len() != rest.len() || uri.len() != uri_raw.len() {
@@ -230,7 +268,7 @@ pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
         let next = (end + 1).min(len);
         let b0 = line.as_bytes().first().copied().unwrap_or(b'\n');
         if b0 == b' ' || b0 == b'\t' || line.is_empty() {
-            let content = trim_lws(line);
+            let content = trim_sp(line);
             if content.is_empty() {
                 // the empty line (or a line of only white space) ends the header block
                 body_start = next;
@@ -255,11 +293,11 @@ pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
             continue;
         }
         let header = memchr::memchr(b':', line.as_bytes()).and_then(|c| {
-            let name = trim_lws(&line[..c]);
+            let name = trim_sp(&line[..c]);
             is_token(name).then(|| Header {
                 name,
                 known: HeaderName::lookup(name),
-                value: trim_lws(&line[c + 1..]),
+                value: trim_sp(&line[c + 1..]),
                 line: line_no,
             })
         });
@@ -282,7 +320,7 @@ pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
         pos = next;
     }
     let body = text.get(body_start..).unwrap_or("");
-    let mut msg = Message { text, start, headers, body, body_line: line_no, problems };
+    let mut msg = Message { text, start, headers, body, body_line: line_no, problems, cache: Cache::default() };
     msg.validate();
     Ok(msg)
 }
@@ -360,7 +398,7 @@ fn value_ok(h: &Header<'_>) -> bool {
     let v = h.value;
     match h.known {
         HeaderName::Via => list_ok(v, Via::entry_ok),
-        HeaderName::From | HeaderName::To => NameAddr::value_ok(v),
+        HeaderName::From | HeaderName::To | HeaderName::ReferTo => NameAddr::value_ok(v),
         HeaderName::Contact => list_ok(v, NameAddr::value_ok),
         HeaderName::Route | HeaderName::RecordRoute | HeaderName::Path => list_ok(v, NameAddr::angle_ok),
         HeaderName::CSeq => CSeq::parse(v).is_some(),
@@ -376,7 +414,6 @@ fn value_ok(h: &Header<'_>) -> bool {
         HeaderName::Warning => list_ok(v, |e| Warning::parse(e).is_some()),
         HeaderName::Event => Event::parse(v).is_some(),
         HeaderName::SubscriptionState => SubscriptionState::parse(v).is_some(),
-        HeaderName::ReferTo => NameAddr::value_ok(v),
         HeaderName::Date => date_ok(v),
         _ => true,
     }
@@ -394,8 +431,7 @@ impl<'a> Message<'a> {
     /// The checks that need the whole message: typed header values, duplicates, mandatory
     /// headers, CSeq method, Content-Length against the body, SDP and multipart bodies.
     fn validate(&mut self) {
-        const NONE: u32 = u32::MAX;
-        let mut first = [NONE; HEADER_NAMES];
+        let mut cache = Cache { overflow: self.headers.len() >= NO_HEADER as usize, ..Cache::default() };
         let mut dup_seen = 0u64;
         let mut problems = std::mem::take(&mut self.problems);
         for (i, h) in self.headers.iter().enumerate() {
@@ -403,33 +439,72 @@ impl<'a> Message<'a> {
                 continue;
             }
             let k = h.known as usize;
-            if first[k] == NONE {
-                first[k] = i as u32;
+            let first = cache.first[k];
+            let is_first = first == NO_HEADER;
+            if is_first {
+                if i < NO_HEADER as usize {
+                    cache.first[k] = i as u16;
+                }
             } else if h.known.is_single() && dup_seen & (1 << k) == 0 {
-                let f = self.headers[first[k] as usize].value;
+                let f = self.headers[first as usize].value;
                 if trim_ws(f) != trim_ws(h.value) {
                     problems.push(Problem { kind: ProblemKind::DuplicateHeader, line: h.line });
                     dup_seen |= 1 << k;
                 }
             }
-            if !value_ok(h) {
+            let ok = match h.known {
+                HeaderName::Via => {
+                    let mut ok = true;
+                    for e in split_list_raw(h.value) {
+                        match Via::parse_checked(e) {
+                            Some(p) => {
+                                ok &= p.ok;
+                                if cache.top_via.is_none() {
+                                    cache.top_via = Some(p.via);
+                                }
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    ok
+                }
+                HeaderName::From | HeaderName::To => {
+                    let parsed = NameAddr::parse_checked(h.value);
+                    if is_first {
+                        let n = parsed.map(|(n, _)| n);
+                        if h.known == HeaderName::From {
+                            cache.from = n;
+                        } else {
+                            cache.to = n;
+                        }
+                    }
+                    parsed.is_some_and(|(_, ok)| ok)
+                }
+                HeaderName::CSeq => {
+                    let c = CSeq::parse(h.value);
+                    if is_first {
+                        cache.cseq = c;
+                    }
+                    c.is_some()
+                }
+                _ => value_ok(h),
+            };
+            if !ok {
                 problems.push(Problem { kind: ProblemKind::BadHeaderValue, line: h.line });
             }
         }
+        self.cache = cache;
         if self.missing_headers().next().is_some() {
             problems.push(Problem { kind: ProblemKind::MissingHeader, line: 0 });
         }
-        if let (StartLine::Request { method, .. }, Some(i)) =
-            (self.start, Some(first[HeaderName::CSeq as usize]).filter(|&i| i != NONE))
+        if let (StartLine::Request { method, .. }, Some(c), Some(h)) =
+            (self.start, self.cseq(), self.header(HeaderName::CSeq))
         {
-            let h = &self.headers[i as usize];
-            if CSeq::parse(h.value).is_some_and(|c| c.method.as_str() != method.as_str()) {
+            if c.method.as_str() != method.as_str() {
                 problems.push(Problem { kind: ProblemKind::CSeqMethodMismatch, line: h.line });
             }
         }
-        let cl = first[HeaderName::ContentLength as usize];
-        if cl != NONE {
-            let h = self.headers[cl as usize];
+        if let Some(h) = self.header(HeaderName::ContentLength) {
             let v = trim_ws(h.value);
             if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
                 problems.push(Problem { kind: ProblemKind::BadContentLength, line: h.line });
@@ -540,6 +615,15 @@ impl<'a> Message<'a> {
 
     /// The first header with this name.
     pub fn header(&self, name: HeaderName) -> Option<&Header<'a>> {
+        if name != HeaderName::Other && !self.cache.overflow {
+            let i = self.cache.first[name as usize];
+            if i == NO_HEADER {
+                return None;
+            }
+            if let Some(h) = self.headers.get(i as usize).filter(|h| h.known == name) {
+                return Some(h);
+            }
+        }
         self.headers.iter().find(|h| h.known == name)
     }
 
@@ -582,7 +666,10 @@ impl<'a> Message<'a> {
     }
 
     pub fn cseq(&self) -> Option<CSeq<'a>> {
-        self.value(HeaderName::CSeq).and_then(CSeq::parse)
+        if self.cache.overflow {
+            return self.value(HeaderName::CSeq).and_then(CSeq::parse);
+        }
+        self.cache.cseq
     }
 
     /// Every Via entry, top first (comma lists and repeated headers alike).
@@ -591,15 +678,24 @@ impl<'a> Message<'a> {
     }
 
     pub fn top_via(&self) -> Option<Via<'a>> {
-        self.vias().next()
+        if self.cache.overflow {
+            return self.vias().next();
+        }
+        self.cache.top_via
     }
 
     pub fn from(&self) -> Option<NameAddr<'a>> {
-        self.value(HeaderName::From).and_then(NameAddr::parse)
+        if self.cache.overflow {
+            return self.value(HeaderName::From).and_then(NameAddr::parse);
+        }
+        self.cache.from
     }
 
     pub fn to(&self) -> Option<NameAddr<'a>> {
-        self.value(HeaderName::To).and_then(NameAddr::parse)
+        if self.cache.overflow {
+            return self.value(HeaderName::To).and_then(NameAddr::parse);
+        }
+        self.cache.to
     }
 
     pub fn contacts(&self) -> impl Iterator<Item = NameAddr<'a>> + '_ {
@@ -733,13 +829,13 @@ impl<'a> Message<'a> {
             Some(ct) if starts_with_ci(ct, "multipart/") => {
                 let part = self.parts().find(|p| p.content_type.is_some_and(is_sdp_type)).or_else(|| {
                     // one level of nesting (multipart/alternative inside multipart/mixed)
-                    self.parts()
-                        .filter(|p| p.content_type.is_some_and(|c| starts_with_ci(c, "multipart/")))
-                        .find_map(|p| {
+                    self.parts().filter(|p| p.content_type.is_some_and(|c| starts_with_ci(c, "multipart/"))).find_map(
+                        |p| {
                             let (_, ps) = p.content_type?.split_once(';')?;
                             let b = super::header::param(ps, "boundary").flatten()?;
                             multipart::parts(p.body, b).find(|q| q.content_type.is_some_and(is_sdp_type))
-                        })
+                        },
+                    )
                 })?;
                 (part.body, self.line_of_slice(part.body))
             }
@@ -814,14 +910,14 @@ pub fn frame_len(text: &str) -> Option<usize> {
         let raw = &text[pos..end];
         let crlf = raw.ends_with('\r');
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if trim_lws(line).is_empty() {
+        if trim_sp(line).is_empty() {
             break (end + 1, !crlf);
         }
         if !first && cl.is_none() {
             if let Some((n, v)) = line.split_once(':') {
-                let n = trim_lws(n);
+                let n = trim_sp(n);
                 if n.eq_ignore_ascii_case("content-length") || n.eq_ignore_ascii_case("l") {
-                    let v = trim_lws(v);
+                    let v = trim_sp(v);
                     if !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()) {
                         cl = Some(v.parse().unwrap_or(u64::MAX));
                     }

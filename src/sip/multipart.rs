@@ -119,7 +119,8 @@ fn split_part(text: &str) -> Part<'_> {
     for l in crate::text::lines(text) {
         if l.text.is_empty() {
             headers = &text[..l.offset];
-            let after = (l.offset + text[l.offset..].find('\n').map_or(text.len() - l.offset, |i| i + 1)).min(text.len());
+            let after =
+                (l.offset + text[l.offset..].find('\n').map_or(text.len() - l.offset, |i| i + 1)).min(text.len());
             body = &text[after..];
             break;
         }

@@ -131,7 +131,8 @@ impl<'a> Candidate<'a> {
             return None;
         }
         let typ = it.next()?;
-        let mut c = Candidate { foundation, component, transport, priority, address, port, typ, raddr: None, rport: None };
+        let mut c =
+            Candidate { foundation, component, transport, priority, address, port, typ, raddr: None, rport: None };
         while let Some(k) = it.next() {
             let Some(v) = it.next() else { break };
             match k {
@@ -188,9 +189,22 @@ impl<'a> Sdp<'a> {
     }
 }
 
+/// Trims ASCII white space (SP, HTAB, CR, LF) from both ends.
+fn trim_ascii(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    while j > i && b[j - 1].is_ascii_whitespace() {
+        j -= 1;
+    }
+    s.get(i..j).unwrap_or("")
+}
+
 fn attrs_of(text: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     crate::text::lines(text).filter_map(|l| {
-        let v = l.text.trim().strip_prefix("a=")?;
+        let v = trim_ascii(l.text).strip_prefix("a=")?;
         Some(match v.split_once(':') {
             Some((n, v)) => (n, Some(v)),
             None => (v, None),
@@ -240,7 +254,7 @@ pub(crate) fn check(body: &str) -> (Vec<u32>, bool) {
     let mut first = true;
     for l in crate::text::lines(body) {
         let t = l.text;
-        if t.trim().is_empty() {
+        if trim_ascii(t).is_empty() {
             continue;
         }
         let b = t.as_bytes();
@@ -263,7 +277,7 @@ pub(crate) fn check(body: &str) -> (Vec<u32>, bool) {
 pub fn parse(body: &str) -> Option<Sdp<'_>> {
     let mut lines = crate::text::lines(body).peekable();
     // tolerate leading blank lines
-    while lines.peek().is_some_and(|l| l.text.trim().is_empty()) {
+    while lines.peek().is_some_and(|l| trim_ascii(l.text).is_empty()) {
         lines.next();
     }
     let first = lines.peek()?;
@@ -288,21 +302,19 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
     let mut media_dir: Option<Direction> = None;
     let mut session_ptime = None;
     for l in lines {
-        let line = l.text.trim();
+        let line = trim_ascii(l.text);
         if line.is_empty() {
             continue;
         }
         let ln = l.no - 1;
-        let Some((k, v)) = line.split_once('=') else {
-            sdp.bad_lines.push(ln);
-            continue;
-        };
-        if k.len() != 1 {
+        let b = line.as_bytes();
+        if b.len() < 2 || b[1] != b'=' {
             sdp.bad_lines.push(ln);
             continue;
         }
-        match k {
-            "o" => {
+        let v = &line[2..];
+        match b[0] {
+            b'o' => {
                 sdp.origin = Some(v);
                 sdp.origin_line = Some(ln);
                 let mut it = v.split_ascii_whitespace();
@@ -310,7 +322,7 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
                 sdp.origin_version = it.next().and_then(|s| s.parse().ok());
                 sdp.origin_address = it.nth(2);
             }
-            "c" => {
+            b'c' => {
                 let a = conn_addr(v);
                 match sdp.media.last_mut() {
                     Some(m) => {
@@ -323,7 +335,7 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
                     }
                 }
             }
-            "m" => {
+            b'm' => {
                 if let Some(m) = sdp.media.last_mut() {
                     m.direction = media_dir.take().unwrap_or(sdp.direction);
                     m.text = body.get(section_start(body, m)..l.offset).unwrap_or("");
@@ -355,8 +367,11 @@ pub fn parse(body: &str) -> Option<Sdp<'_>> {
                     text: body.get(l.offset..l.offset).unwrap_or(""),
                 });
             }
-            "a" => {
-                let (name, val) = v.split_once(':').unwrap_or((v, ""));
+            b'a' => {
+                let (name, val) = match v.as_bytes().iter().position(|&c| c == b':') {
+                    Some(i) => (&v[..i], &v[i + 1..]),
+                    None => (v, ""),
+                };
                 if let Some(d) = Direction::from_attr(name) {
                     if sdp.media.is_empty() {
                         sdp.direction = d;

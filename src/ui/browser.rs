@@ -102,6 +102,19 @@ pub fn dropped_file(e: &web_sys::DragEvent) -> Option<web_sys::File> {
     e.data_transfer()?.files()?.get(0)
 }
 
+/// The text of a paste, if it carries text.
+pub fn pasted_text(e: &web_sys::ClipboardEvent) -> Option<String> {
+    e.clipboard_data()?.get_data("text").ok()
+}
+
+/// Whether the whole content of a text box is selected (or it is empty): a paste then replaces it.
+pub fn replaces_all(area: &web_sys::HtmlTextAreaElement) -> bool {
+    let len = area.value().encode_utf16().count() as u32;
+    let start = area.selection_start().ok().flatten().unwrap_or(0);
+    let end = area.selection_end().ok().flatten().unwrap_or(0);
+    len == 0 || (start == 0 && end >= len)
+}
+
 /// The first file picked in an `<input type="file">`.
 pub fn picked_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
     input.files()?.get(0)

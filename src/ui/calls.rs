@@ -13,12 +13,23 @@ pub struct CallsProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Rows shown before "Show all".
+const FIRST_ROWS: usize = 200;
+
 #[function_component(CallsTable)]
 pub fn calls_table(p: &CallsProps) -> Html {
+    let show_all = use_state(|| false);
     let r = &*p.report;
     if r.calls.is_empty() {
         return html! {};
     }
+    // Keep the selected call visible even when it is past the first rows.
+    let limit = if *show_all { usize::MAX } else { FIRST_ROWS.max(p.selected.map_or(0, |c| c as usize + 1)) };
+    let hidden = r.calls.len().saturating_sub(limit);
+    let on_more = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(true))
+    };
     html! {
         <section class="calls" aria-labelledby="calls-title">
             <h3 id="calls-title" class="section-title">{format!("Calls ({})", r.calls.len())}</h3>
@@ -35,7 +46,7 @@ pub fn calls_table(p: &CallsProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for r.calls.iter().map(|c| {
+                        { for r.calls.iter().take(limit).map(|c| {
                             let idx = c.index;
                             let selected = p.selected == Some(idx);
                             let onclick = {
@@ -46,7 +57,7 @@ pub fn calls_table(p: &CallsProps) -> Html {
                             let worst = format::worst(findings.iter().copied());
                             let status_class = match c.final_status {
                                 Some(s) if s >= 400 && s != 401 && s != 407 => "result fail",
-                                Some(s) if s >= 200 && s < 300 => "result ok",
+                                Some(s) if (200..300).contains(&s) => "result ok",
                                 _ => "result",
                             };
                             let duration = c.duration_ms.map(format::duration).unwrap_or_else(|| "\u{2014}".into());
@@ -70,6 +81,7 @@ pub fn calls_table(p: &CallsProps) -> Html {
                                                 title={format!("{} ({})", format::count(findings.len(), "finding", "findings"), format::severity_badge(w).1)}>
                                                 <span aria-hidden="true">{format::severity_badge(w).0}</span>
                                                 {format!(" {}", findings.len())}
+                                                <span class="visually-hidden">{format!(" ({})", format::severity_badge(w).1)}</span>
                                             </span>
                                         } else {
                                             <span class="muted">{"\u{2014}"}</span>
@@ -81,6 +93,9 @@ pub fn calls_table(p: &CallsProps) -> Html {
                     </tbody>
                 </table>
             </div>
+            if hidden > 0 {
+                <button type="button" class="button more" onclick={on_more}>{format!("Show {hidden} more")}</button>
+            }
         </section>
     }
 }

@@ -18,14 +18,19 @@ pub struct DiagnosisProps {
 }
 
 fn copy_button(text: String, what: String, dispatch: Callback<Action>) -> Html {
+    let label = what.clone();
     let onclick = Callback::from(move |_| {
         let d = dispatch.clone();
         let what = what.clone();
         browser::copy_text(&text, move |ok| {
-            d.emit(Action::Flash(if ok { format!("Copied {what}.") } else { "Copying is not allowed here: select the text instead.".into() }))
+            d.emit(Action::Flash(if ok {
+                format!("Copied {what}.")
+            } else {
+                "Copying is not allowed here: select the text instead.".into()
+            }))
         });
     });
-    html! { <button type="button" class="copy" onclick={onclick} aria-label="Copy this step">{"Copy"}</button> }
+    html! { <button type="button" class="copy" onclick={onclick} aria-label={format!("Copy {label}")}>{"Copy"}</button> }
 }
 
 fn badge(severity: &str) -> Html {
@@ -37,9 +42,19 @@ fn badge(severity: &str) -> Html {
     }
 }
 
+/// Findings shown before "Show all".
+const FIRST_FINDINGS: usize = 30;
+
 #[function_component(Diagnosis)]
 pub fn diagnosis(p: &DiagnosisProps) -> Html {
+    let show_all = use_state(|| false);
     let r = &*p.report;
+    let limit = if *show_all { usize::MAX } else { FIRST_FINDINGS };
+    let hidden = r.findings.len().saturating_sub(limit);
+    let on_more = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(true))
+    };
     let pbx = crate::kb::pbx(&p.pbx);
     let symptom = p.symptom.as_deref().and_then(crate::kb::symptom);
     let clear_symptom = {
@@ -59,8 +74,11 @@ pub fn diagnosis(p: &DiagnosisProps) -> Html {
             if !r.findings.is_empty() {
                 <h3 class="section-title">{format!("Findings ({})", r.findings.len())}</h3>
                 <ol class="findings">
-                    { for r.findings.iter().enumerate().map(|(rank, f)| finding(r, rank, f, pbx, p.selected_msg, &p.dispatch)) }
+                    { for r.findings.iter().take(limit).enumerate().map(|(rank, f)| finding(r, rank, f, pbx, p.selected_msg, &p.dispatch)) }
                 </ol>
+                if hidden > 0 {
+                    <button type="button" class="button more" onclick={on_more}>{format!("Show {hidden} more findings")}</button>
+                }
             }
         </section>
     }
@@ -108,9 +126,10 @@ fn finding(
         (_, None) => f.confirm.clone(),
         _ => Vec::new(),
     };
-    let call_note = f.call.and_then(|c| r.calls.get(c as usize)).map(|c| {
-        format!("{} \u{b7} {}", format::call_kind(&c.kind), format::parties(c))
-    });
+    let call_note = f
+        .call
+        .and_then(|c| r.calls.get(c as usize))
+        .map(|c| format!("{} \u{b7} {}", format::call_kind(&c.kind), format::parties(c)));
     let id = format!("finding-{rank}");
     html! {
         <li class={classes!("finding", format::severity_class(&f.severity))} data-cause={f.cause.clone()} aria-labelledby={id.clone()}>
@@ -155,11 +174,10 @@ fn finding(
             </details>
             <details class="confirm" open={rank == 0 && pbx.is_some() && !confirm.is_empty()}>
                 <summary>{ match pbx { Some(x) => format!("How to confirm on {}", x.name), None => "How to confirm".to_string() } }</summary>
-                if !confirm.is_empty() {
-                    <ol class="steps">{ for confirm.iter().map(|s| html! { <li>{s.clone()}</li> }) }</ol>
-                }
-                if !f.checks.is_empty() {
-                    <ol class="steps">{ for f.checks.iter().map(|s| html! { <li>{s.clone()}</li> }) }</ol>
+                if !confirm.is_empty() || !f.checks.is_empty() {
+                    <ol class="steps">
+                        { for confirm.iter().chain(f.checks.iter()).map(|s| html! { <li>{s.clone()}</li> }) }
+                    </ol>
                 }
                 if pbx.is_none() {
                     <p class="muted">{"Pick your PBX at the top of the page to see the exact menu or command for it."}</p>

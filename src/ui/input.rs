@@ -5,7 +5,8 @@ use super::browser;
 use crate::report::Report;
 use crate::view::format;
 use crate::view::samples::SAMPLES;
-use crate::view::state::{Action, Shared, Source};
+use crate::view::state::{Action, Shared, Source, SHOW_LIMIT};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The profile id that means "any trunk".
@@ -23,11 +24,15 @@ pub struct PickersProps {
 pub fn pickers(p: &PickersProps) -> Html {
     let on_profile = {
         let d = p.dispatch.clone();
-        Callback::from(move |e: Event| d.emit(Action::SetProfile(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
+        Callback::from(move |e: Event| {
+            d.emit(Action::SetProfile(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        })
     };
     let on_pbx = {
         let d = p.dispatch.clone();
-        Callback::from(move |e: Event| d.emit(Action::SetPbx(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
+        Callback::from(move |e: Event| {
+            d.emit(Action::SetPbx(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        })
     };
     let has_generic = crate::kb::profile(GENERIC).is_some();
     html! {
@@ -60,6 +65,8 @@ pub fn pickers(p: &PickersProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct InputProps {
     pub text: AttrValue,
+    /// The input is too large to show: the box stays empty and says what is loaded.
+    pub hidden: bool,
     pub source: Source,
     pub pending: bool,
     pub report: Option<Shared<Report>>,
@@ -77,9 +84,30 @@ pub fn input_panel(p: &InputProps) -> Html {
         let area = area.clone();
         use_effect_with((), move |_| browser::focus(&area));
     }
+    // A very large paste into an empty box is taken like a file: not laid out in the box.
+    let on_paste = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(ce) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let area = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+            if !browser::replaces_all(&area) {
+                return;
+            }
+            if let Some(text) = browser::pasted_text(ce).filter(|t| t.len() > SHOW_LIMIT) {
+                e.prevent_default();
+                d.emit(Action::LoadFile { name: "pasted text".into(), text });
+            }
+        })
+    };
+    let on_show = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::ShowText))
+    };
     let on_input = {
         let d = p.dispatch.clone();
-        Callback::from(move |e: InputEvent| d.emit(Action::SetText(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())))
+        Callback::from(move |e: InputEvent| {
+            d.emit(Action::SetText(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
+        })
     };
     let load_file = {
         let d = p.dispatch.clone();
@@ -135,14 +163,29 @@ pub fn input_panel(p: &InputProps) -> Html {
         Callback::from(move |_| d.emit(Action::ToggleSymptoms))
     };
     let empty = p.text.trim().is_empty();
+    let size_mb = format!("{:.1} MB", p.text.len() as f64 / 1_048_576.0);
+    let hidden_note = match &p.source {
+        Source::File(name) => format!("{name} ({size_mb}) is loaded and analysed below. It is too large to show here; type or paste to replace it."),
+        _ => format!("Your last input ({size_mb}) was restored and analysed below. It is too large to show here; type or paste to replace it."),
+    };
     let status = if empty {
         String::new()
     } else if p.pending {
         "Analysing\u{2026}".to_string()
+    } else if p.report.as_ref().is_some_and(|r| r.messages.is_empty() && r.partials.is_empty()) {
+        "No SIP found yet.".to_string()
     } else if let Some(r) = &p.report {
         let formats: Vec<String> = r.formats.iter().map(|f| format::format_label(f)).collect();
         let read_as = if formats.is_empty() { String::new() } else { format!(" Read as {}.", formats.join(", ")) };
-        let ms = p.ms.map(|ms| if ms < 1.0 { " Analysed in under 1 ms.".to_string() } else { format!(" Analysed in {} ms.", ms.round() as u64) }).unwrap_or_default();
+        let ms =
+            p.ms.map(|ms| {
+                if ms < 1.0 {
+                    " Analysed in under 1 ms.".to_string()
+                } else {
+                    format!(" Analysed in {} ms.", ms.round() as u64)
+                }
+            })
+            .unwrap_or_default();
         let src = match &p.source {
             Source::File(name) => format!("From {name}: "),
             Source::Restored => "Restored from your last visit: ".to_string(),
@@ -163,18 +206,26 @@ pub fn input_panel(p: &InputProps) -> Html {
             <textarea
                 id="trace-input"
                 ref={area}
-                value={p.text.clone()}
+                value={if p.hidden { AttrValue::Static("") } else { p.text.clone() }}
                 oninput={on_input}
+                onpaste={on_paste}
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
                 wrap="off"
                 rows={if empty { "12" } else { "8" }}
                 aria-describedby="input-hint"
-                placeholder={"Paste here: Asterisk (pjsip logger, /var/log/asterisk/full), FreeSWITCH siptrace, \
+                placeholder={if p.hidden { AttrValue::from(hidden_note.clone()) } else { AttrValue::Static("Paste here: Asterisk (pjsip logger, /var/log/asterisk/full), FreeSWITCH siptrace, \
                     3CX, sngrep or ngrep output, Cisco CUBE debug, raw SIP messages\u{2026}\n\n\
-                    Or drop a log file on this box."}
+                    Or drop a log file on this box.") }}
             />
+            if p.hidden {
+                <p class="big-note">
+                    {hidden_note}{" "}
+                    <button type="button" class="link" onclick={on_show}>{"Show it in the box anyway"}</button>
+                    {" (slow)"}
+                </p>
+            }
             <div class="input-bar">
                 <p id="input-hint" class="hint">
                     {"Paste, type or drop a text log \u{2014} it is analysed as you go, right here in your browser."}

@@ -42,18 +42,15 @@ pub fn ladder_view(p: &LadderProps) -> Html {
     let h = l.height;
     let open = |m: u32| {
         let d = p.dispatch.clone();
-        (
-            Callback::from(move |_: MouseEvent| d.emit(Action::SelectMessage(m))),
-            {
-                let d = p.dispatch.clone();
-                Callback::from(move |e: KeyboardEvent| {
-                    if e.key() == "Enter" || e.key() == " " {
-                        e.prevent_default();
-                        d.emit(Action::SelectMessage(m));
-                    }
-                })
-            },
-        )
+        (Callback::from(move |_: MouseEvent| d.emit(Action::SelectMessage(m))), {
+            let d = p.dispatch.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    d.emit(Action::SelectMessage(m));
+                }
+            })
+        })
     };
     html! {
         <section class="ladder" aria-labelledby="ladder-title">

@@ -108,7 +108,9 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.flash.clone(), move |flash| {
-            let timer = flash.as_ref().and_then(|_| browser::set_timeout(2500, move || dispatcher.dispatch(Action::ClearFlash)));
+            let timer = flash
+                .as_ref()
+                .and_then(|_| browser::set_timeout(2500, move || dispatcher.dispatch(Action::ClearFlash)));
             move || drop(timer)
         });
     }
@@ -140,6 +142,7 @@ pub fn app() -> Html {
             <main>
                 <input::InputPanel
                     text={AttrValue::Rc(state.text.clone())}
+                    hidden={state.text_hidden()}
                     source={state.source.clone()}
                     pending={state.pending()}
                     report={report.clone()}

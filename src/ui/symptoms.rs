@@ -89,7 +89,8 @@ pub fn symptom_panel(p: &SymptomProps) -> Html {
 
 /// The reachability checks, filled in with the chosen provider's host and ports.
 fn reachability(profile: &str) -> Html {
-    let Some(pr) = crate::kb::profile(profile).or_else(|| crate::kb::profile("generic")).or(crate::kb::PROFILES.first())
+    let Some(pr) =
+        crate::kb::profile(profile).or_else(|| crate::kb::profile("generic")).or(crate::kb::PROFILES.first())
     else {
         return html! {};
     };

@@ -213,7 +213,8 @@ mod tests {
 
     #[test]
     fn clocks_and_durations() {
-        let cases: &[(i64, &str)] = &[(0, "00:00:00.000"), (51_127_118_204, "14:12:07.118"), (DAY_US + 1_000, "00:00:00.001")];
+        let cases: &[(i64, &str)] =
+            &[(0, "00:00:00.000"), (51_127_118_204, "14:12:07.118"), (DAY_US + 1_000, "00:00:00.001")];
         for (us, want) in cases {
             assert_eq!(clock(*us), *want, "clock({us})");
         }

@@ -195,9 +195,10 @@ fn hops(report: &Report, msgs: &[u32]) -> Vec<Hop> {
             }
         }
         if m.kind == "request" {
-            let branch = m.text.as_deref().and_then(|t| {
-                sip::parse(t).ok().and_then(|p| p.top_via().and_then(|v| v.branch.map(str::to_string)))
-            });
+            let branch = m
+                .text
+                .as_deref()
+                .and_then(|t| sip::parse(t).ok().and_then(|p| p.top_via().and_then(|v| v.branch.map(str::to_string))));
             sent_to.push((m.cseq.clone(), branch, dst.clone()));
         }
         out.push(Hop { src, dst });

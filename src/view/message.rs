@@ -247,7 +247,8 @@ mod tests {
         r.findings.clear();
         // Mark the INVITE's c= line as evidence, the way a rule would.
         let invite = &r.messages[0];
-        let c_line = invite.line + invite.text.as_ref().unwrap().lines().position(|l| l.starts_with("c=")).unwrap() as u32;
+        let c_line =
+            invite.line + invite.text.as_ref().unwrap().lines().position(|l| l.starts_with("c=")).unwrap() as u32;
         let mut f = crate::view::testutil::finding("test.cause", "warning", Some(0), &[(Some(0), c_line)]);
         f.title = "Test finding".into();
         r.findings.push(f);

@@ -36,6 +36,11 @@ impl<T> Shared<T> {
     }
 }
 
+/// Inputs larger than this that arrive as a file, a big paste or a restore are analysed but not
+/// shown in the input box unless asked for: laying out megabytes in a text box takes the browser
+/// seconds.
+pub const SHOW_LIMIT: usize = 1 << 20;
+
 /// Where the current input came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -70,17 +75,28 @@ pub struct State {
     pub reveal: u64,
     /// A short note for a live region ("Copied step 2", "Could not read file").
     pub flash: Option<String>,
+    /// The user asked to see a large input in the box anyway.
+    pub show_big: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The user typed, pasted or dropped text.
     SetText(String),
+    /// Show a large input in the box after all.
+    ShowText,
     LoadExample(&'static str),
-    LoadFile { name: String, text: String },
+    LoadFile {
+        name: String,
+        text: String,
+    },
     Clear,
     /// An analysis finished for input revision `rev`.
-    Analysed { rev: u64, report: Shared<Report>, ms: f64 },
+    Analysed {
+        rev: u64,
+        report: Shared<Report>,
+        ms: f64,
+    },
     SelectCall(u32),
     SelectMessage(u32),
     /// An evidence chip: select the message (and its call) and bring the message view into sight.
@@ -102,7 +118,8 @@ impl Default for State {
 impl State {
     /// The state on load: restored input and pickers (empty strings when there are none).
     pub fn new(text: String, profile: String, pbx: String) -> State {
-        let profile = if profile.is_empty() || crate::kb::profile(&profile).is_some() { profile } else { String::new() };
+        let profile =
+            if profile.is_empty() || crate::kb::profile(&profile).is_some() { profile } else { String::new() };
         let pbx = if pbx.is_empty() || crate::kb::pbx(&pbx).is_some() { pbx } else { String::new() };
         let source = if text.is_empty() { Source::Typed } else { Source::Restored };
         State {
@@ -120,7 +137,13 @@ impl State {
             selected_msg: None,
             reveal: 0,
             flash: None,
+            show_big: false,
         }
+    }
+
+    /// The input is too large to show in the box (see [`SHOW_LIMIT`]) and the user did not ask.
+    pub fn text_hidden(&self) -> bool {
+        self.text.len() > SHOW_LIMIT && !self.show_big && !matches!(self.source, Source::Typed | Source::Example(_))
     }
 
     /// What the diagnosis should know besides the text.
@@ -146,6 +169,7 @@ impl State {
         if *self.text != *text {
             self.text = text.into();
             self.rev += 1;
+            self.show_big = false;
         }
         self.source = source;
     }
@@ -153,6 +177,7 @@ impl State {
     pub fn apply(mut self, action: Action) -> State {
         match action {
             Action::SetText(t) => self.set_text(t, Source::Typed),
+            Action::ShowText => self.show_big = true,
             Action::LoadExample(id) => {
                 if let Some(s) = samples::sample(id) {
                     self.set_text(s.text.to_string(), Source::Example(s.id));
@@ -337,6 +362,23 @@ mod tests {
         let s = s.apply(Action::Flash("Copied".into()));
         assert_eq!(s.flash.as_deref(), Some("Copied"));
         assert_eq!(s.apply(Action::ClearFlash).flash, None);
+    }
+
+    #[test]
+    fn large_files_are_not_shown_in_the_box_unless_asked() {
+        let big = "x".repeat(SHOW_LIMIT + 1);
+        let s = State::default().apply(Action::LoadFile { name: "big.log".into(), text: big.clone() });
+        assert!(s.text_hidden());
+        let s = s.apply(Action::ShowText);
+        assert!(!s.text_hidden());
+        let s = s.apply(Action::LoadFile { name: "big2.log".into(), text: format!("{big}y") });
+        assert!(s.text_hidden(), "a new file hides again");
+        let s = s.apply(Action::SetText(big.clone()));
+        assert!(!s.text_hidden(), "typed text is always shown");
+        let s = State::new(big, String::new(), String::new());
+        assert!(s.text_hidden(), "a large restored input is not laid out on load");
+        let s = State::default().apply(Action::LoadFile { name: "small.log".into(), text: "INVITE".into() });
+        assert!(!s.text_hidden());
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub fn verdict(r: &Report) -> Verdict {
         let expected = code.is_some_and(|c| c.expected);
         let reason = super::format::status(first, None);
         let n = failed.len();
-        let what = if n == 1 { "One call or request ended".to_string() } else { format!("{n} calls or requests ended") };
+        let what =
+            if n == 1 { "One call or request ended".to_string() } else { format!("{n} calls or requests ended") };
         let sentence = if expected {
             format!("{what} with {reason}, which is usually not a fault.")
         } else {

@@ -26,11 +26,12 @@ const ARGS = [
 ];
 
 // What each example must produce. `first` is the top finding's cause id (a contract);
-// `calls` the rows of the calls list; `kind`/`result` describe the first call.
+// `calls` the rows of the calls list; `kind`/`result` describe the first call; `resent` the grey
+// retransmission row of the ladder.
 const SAMPLES = [
   { id: 'register-401', first: 'auth.credentials', calls: 1, kind: 'Registration', result: '401', format: 'Asterisk pjsip logger' },
   { id: 'one-way-audio', first: 'net.nat_private_address', calls: 1, kind: 'Call', result: '200', format: 'sngrep export' },
-  { id: 'codec-488', first: 'media.codec_mismatch', calls: 1, kind: 'Call', result: '488', format: 'FreeSWITCH' },
+  { id: 'codec-488', first: 'media.codec_mismatch', calls: 1, kind: 'Call', result: '488', format: 'FreeSWITCH', resent: 'INVITE \u00d71' },
   { id: 'capacity-503', first: 'capacity.concurrent_limit', calls: 2, kind: 'Call', result: '503', format: 'raw SIP' },
   { id: 'transfer-603', first: 'transfer.target_rejected', calls: 1, kind: 'Call', result: '200', format: 'Asterisk pjsip logger' },
   { id: 'healthy-call', first: null, calls: 1, kind: 'Call', result: '200', format: 'sngrep export' },
@@ -171,8 +172,10 @@ describe('examples', () => {
         await b.page.waitForSelector('#verdict');
         timings[s.id] = Date.now() - t0;
         await analysed(b.page);
-        // status line names the format
+        // status line names the format; a well-formed example raises no alert
         assert.match(await b.page.textContent('.status'), new RegExp(s.format));
+        const alert = await b.page.$('[role="alert"]');
+        assert.equal(alert && (await alert.textContent()), null, 'no alert for a well-formed example');
         // calls
         const rows = await b.page.$$('[data-call-id]');
         assert.equal(rows.length, s.calls, 'calls listed');
@@ -185,6 +188,8 @@ describe('examples', () => {
         const cols = await b.page.$$eval('svg[data-ladder] .col-key', (els) => els.map((e) => e.textContent));
         assert.ok(cols.length >= 2, `ladder has two or more endpoints: ${cols}`);
         assert.ok(!cols.includes('?'), `every endpoint is known: ${cols}`);
+        const resent = await b.page.$$eval('svg[data-ladder] .arrow.retx .a-label', (els) => els.map((e) => e.textContent));
+        assert.deepEqual(resent.map((t) => t.replace(/[\u266aSDP\u25c6]+$/u, '')), s.resent ? [s.resent] : [], 'retransmissions are one grey row');
         // findings
         const found = await causes(b.page);
         if (s.first) {
@@ -308,6 +313,58 @@ describe('input', () => {
       await b.close();
     }
   });
+});
+
+describe('large input', () => {
+  const one = () => fs.readFileSync(path.join(ROOT, 'www', 'examples', 'healthy-call.txt'), 'utf8');
+  const results = {};
+  after(() => fs.writeFileSync(path.join(ART, 'large-input.json'), JSON.stringify(results, null, 2) + '\n'));
+
+  // Pastes or drops ~5 MB (the healthy call repeated with distinct Call-IDs) and waits for the diagnosis.
+  async function big(how) {
+    const text1 = one();
+    const copies = Math.ceil((5 * 1024 * 1024) / text1.length);
+    const b = await open();
+    try {
+      await b.page.goto(BASE);
+      await b.page.waitForSelector('#trace-input');
+      const ms = await b.page.evaluate(async ({ one, copies, how }) => {
+        const parts = [];
+        for (let i = 0; i < copies; i++) parts.push(one.replaceAll('0d6b2e94a1c35f78', 'c' + String(i).padStart(15, '0')));
+        const text = parts.join('');
+        const area = document.querySelector('#trace-input');
+        const dt = new DataTransfer();
+        const t0 = performance.now();
+        if (how === 'paste') {
+          dt.setData('text/plain', text);
+          area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+        } else {
+          dt.items.add(new File([text], 'big.log', { type: 'text/plain' }));
+          area.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }
+        await new Promise((resolve) => {
+          const check = () => (document.querySelector('.app[data-analysis="done"] [data-call-id]') ? resolve() : setTimeout(check, 10));
+          check();
+        });
+        return performance.now() - t0;
+      }, { one: text1, copies, how });
+      const status = await b.page.textContent('.status');
+      assert.match(status, new RegExp(`${copies * 10} SIP messages, ${copies} calls`));
+      assert.equal(await textareaValue(b.page), '', 'megabytes are not laid out in the box');
+      assert.match(await b.page.textContent('.big-note'), /too large to show here/);
+      assert.equal((await b.page.$$('[data-call-id]')).length, 200, 'the first 200 calls are listed');
+      await b.page.click('.calls .more');
+      assert.equal((await b.page.$$('[data-call-id]')).length, copies);
+      const analysed = Number((/Analysed in (\d+) ms/.exec(status) || [])[1]);
+      results[how] = { bytes: text1.length * copies, calls: copies, ms_to_diagnosis: Math.round(ms), ms_analysis: analysed };
+      console.log(`large ${how}: ${(text1.length * copies / 1048576).toFixed(1)} MB, ${copies} calls: diagnosis shown after ${Math.round(ms)} ms (analysis ${analysed} ms)`);
+      assert.ok(ms < 20000, `5 MB analysed in ${ms} ms`);
+    } finally {
+      await b.close();
+    }
+  }
+  test('a 5 MB paste is analysed without laying it out in the box', () => big('paste'));
+  test('a 5 MB dropped file is analysed without laying it out in the box', () => big('drop'));
 });
 
 describe('symptoms and pickers', () => {

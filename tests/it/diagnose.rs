@@ -9,10 +9,7 @@ use sipdiag::report::{Detail, Report};
 use sipdiag::Analysis;
 
 fn options(profile: &str) -> Options {
-    Options {
-        profile: (!profile.is_empty()).then(|| profile.to_string()),
-        ..Options::default()
-    }
+    Options { profile: (!profile.is_empty()).then(|| profile.to_string()), ..Options::default() }
 }
 
 fn report(rel: &str, opts: &Options) -> (String, Report) {
@@ -86,6 +83,8 @@ const TABLE: &[(&str, &str, &str, &str, u32)] = &[
     ("transfer_wrong_pbx_domain.pjsip.log", "smartalex", "transfer.wrong_pbx_domain", "error", 85),
     ("billing_wallet_empty_402.pjsip.log", "smartalex", "billing.wallet_empty", "error", 30),
     ("billing_wallet_empty_402.sngrep.txt", "smartalex", "billing.wallet_empty", "error", 30),
+    ("platform_dispatch_failed_smartalex.pjsip.log", "smartalex", "platform.dispatch_failed", "error", 76),
+    ("platform_dispatch_failed_smartalex.sngrep.txt", "smartalex", "platform.dispatch_failed", "error", 76),
     ("sip_malformed_400.raw.txt", "", "sip.malformed", "error", 26),
     ("sip_malformed_400.fs.log", "", "sip.malformed", "error", 30),
     ("sip_server_error_500.pjsip.log", "", "sip.server_error", "error", 41),
@@ -139,7 +138,13 @@ fn every_fixture_is_checked() {
         }
     }
     assert!(missing.is_empty(), "fixtures without a table row: {missing:?}");
-    for (ext, fmt) in [(".raw.txt", "raw"), (".pjsip.log", "asterisk-pjsip"), (".sngrep.txt", "sngrep"), (".fs.log", "freeswitch-sofia"), (".ngrep.txt", "ngrep")] {
+    for (ext, fmt) in [
+        (".raw.txt", "raw"),
+        (".pjsip.log", "asterisk-pjsip"),
+        (".sngrep.txt", "sngrep"),
+        (".fs.log", "freeswitch-sofia"),
+        (".ngrep.txt", "ngrep"),
+    ] {
         let row = TABLE.iter().find(|r| r.0.ends_with(ext)).unwrap_or_else(|| panic!("no {ext} fixture"));
         let (_, r) = report(row.0, &options(row.1));
         assert_eq!(r.format, fmt, "{} read as {}", row.0, r.format);
@@ -167,7 +172,12 @@ fn causes_have_two_formats() {
 
 #[test]
 fn healthy_traces_have_no_fault() {
-    for f in ["healthy_register_call.raw.txt", "healthy_register_call.pjsip.log", "healthy_register_call.sngrep.txt", "healthy_register_call.fs.log"] {
+    for f in [
+        "healthy_register_call.raw.txt",
+        "healthy_register_call.pjsip.log",
+        "healthy_register_call.sngrep.txt",
+        "healthy_register_call.fs.log",
+    ] {
         let (_, r) = report(f, &Options::default());
         let faults: Vec<_> =
             r.findings.iter().filter(|x| x.severity == "error" || x.severity == "warning").map(|x| &x.cause).collect();
@@ -331,11 +341,18 @@ To: <sip:100@sip.example.net>;tag=b\r\nCall-ID: st1\r\nCSeq: 3 REGISTER\r\nConte
     let ing = sipdiag::ingest(text);
     let a = Analysis::new(&ing, &Options::default());
     assert_eq!(a.messages.len(), 6);
-    let faults: Vec<_> =
-        a.findings.iter().filter(|f| matches!(f.severity, Severity::Error | Severity::Warning)).map(|f| f.cause).collect();
+    let faults: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+        .map(|f| f.cause)
+        .collect();
     assert!(faults.is_empty(), "{faults:?}");
     // the same flow without stale=true is a rejected password
-    let bad = text.replace(", stale=true", "").replace("response=\"def\"\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\nSIP/2.0 200 OK", "response=\"def\"\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\nSIP/2.0 401 Unauthorized");
+    let bad = text.replace(", stale=true", "").replace(
+        "response=\"def\"\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\nSIP/2.0 200 OK",
+        "response=\"def\"\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\nSIP/2.0 401 Unauthorized",
+    );
     let ing = sipdiag::ingest(&bad);
     let a = Analysis::new(&ing, &Options::default());
     assert_eq!(a.findings[0].cause, "auth.credentials");
@@ -377,4 +394,23 @@ fn odd_inputs_do_not_panic() {
             }
         }
     }
+}
+
+/// smartalex: an INVITE to the edge whose Request-URI names another host is outbound, and the
+/// explanation says which host it should be.
+#[test]
+fn request_uri_host_not_the_trunks() {
+    let text = "INVITE sip:+14155550123@203.0.113.50 SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.50:5060;branch=z9hG4bK1\r\n\
+From: <sip:pbx-7731@sip.voice.getsmartalex.com>;tag=1\r\nTo: <sip:+14155550123@sip.voice.getsmartalex.com>\r\n\
+Call-ID: rr1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n\
+SIP/2.0 404 Not Found\r\nVia: SIP/2.0/UDP 203.0.113.50:5060;branch=z9hG4bK1\r\n\
+From: <sip:pbx-7731@sip.voice.getsmartalex.com>;tag=1\r\nTo: <sip:+14155550123@sip.voice.getsmartalex.com>;tag=2\r\n\
+Call-ID: rr1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    let ing = sipdiag::ingest(text);
+    let a = Analysis::new(&ing, &options("smartalex"));
+    let f = &a.findings[0];
+    assert_eq!(f.cause, "route.did_not_on_trunk");
+    assert!(f.explanation.contains("Request-URI host is 203.0.113.50"), "{}", f.explanation);
+    let a = Analysis::new(&ing, &Options::default());
+    assert!(!a.findings[0].explanation.contains("Request-URI host"), "generic rules know no edge host");
 }

@@ -61,7 +61,10 @@ fn start_lines() {
         ("INVITE sip:bob@example.com SIP/2.0", Ok(("INVITE sip:bob@example.com", &[]))),
         ("REGISTER sips:example.com SIP/2.0\r", Ok(("REGISTER sips:example.com", &[]))),
         ("OPTIONS tel:+15551234567 SIP/2.0", Ok(("OPTIONS tel:+15551234567", &[]))),
-        ("INVITE sip:[2001:db8::1]:5070;transport=tcp SIP/2.0", Ok(("INVITE sip:[2001:db8::1]:5070;transport=tcp", &[]))),
+        (
+            "INVITE sip:[2001:db8::1]:5070;transport=tcp SIP/2.0",
+            Ok(("INVITE sip:[2001:db8::1]:5070;transport=tcp", &[])),
+        ),
         ("FOO-BAR sip:x@y SIP/2.0", Ok(("FOO-BAR sip:x@y", &[]))),
         ("SIP/2.0 200 OK", Ok(("200 OK", &[]))),
         ("SIP/2.0 183 Session Progress", Ok(("183 Session Progress", &[]))),
@@ -186,7 +189,8 @@ fn compact_forms() {
 
 #[test]
 fn message_problems() {
-    let sdp_body = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    let sdp_body =
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
     let with_sdp = |extra: &[&str], body: &str| {
         let mut lines: Vec<&str> = REQ.to_vec();
         lines.extend_from_slice(extra);
@@ -206,17 +210,49 @@ fn message_problems() {
         ("header name with a bracket", req_with(&["[Foo]: x"]), vec![(K::BadHeaderLine, 8)]),
         ("empty header name", req_with(&[": x"]), vec![(K::BadHeaderLine, 8)]),
         ("non-ASCII header name", req_with(&["Tëst: x"]), vec![(K::BadHeaderLine, 8)]),
-        ("CSeq without number", req_with(&["Expires: 60"]).replace("CSeq: 314159 INVITE", "CSeq: INVITE"), vec![(K::BadHeaderValue, 6)]),
+        (
+            "CSeq without number",
+            req_with(&["Expires: 60"]).replace("CSeq: 314159 INVITE", "CSeq: INVITE"),
+            vec![(K::BadHeaderValue, 6)],
+        ),
         ("CSeq method differs", req_with(&[]).replace("314159 INVITE", "314159 BYE"), vec![(K::CSeqMethodMismatch, 6)]),
-        ("CSeq method case differs", req_with(&[]).replace("314159 INVITE", "314159 invite"), vec![(K::CSeqMethodMismatch, 6)]),
-        ("Call-ID missing", req_with(&[]).replace("Call-ID: a84b4c76e66710@pc33.example.org\r\n", ""), vec![(K::MissingHeader, 0)]),
-        ("Max-Forwards missing on a request", req_with(&[]).replace("Max-Forwards: 70\r\n", ""), vec![(K::MissingHeader, 0)]),
-        ("Max-Forwards 256", req_with(&[]).replace("Max-Forwards: 70", "Max-Forwards: 256"), vec![(K::BadHeaderValue, 2)]),
+        (
+            "CSeq method case differs",
+            req_with(&[]).replace("314159 INVITE", "314159 invite"),
+            vec![(K::CSeqMethodMismatch, 6)],
+        ),
+        (
+            "Call-ID missing",
+            req_with(&[]).replace("Call-ID: a84b4c76e66710@pc33.example.org\r\n", ""),
+            vec![(K::MissingHeader, 0)],
+        ),
+        (
+            "Max-Forwards missing on a request",
+            req_with(&[]).replace("Max-Forwards: 70\r\n", ""),
+            vec![(K::MissingHeader, 0)],
+        ),
+        (
+            "Max-Forwards 256",
+            req_with(&[]).replace("Max-Forwards: 70", "Max-Forwards: 256"),
+            vec![(K::BadHeaderValue, 2)],
+        ),
         ("Via without host", req_with(&[]).replace("192.0.2.10:5060;branch", ";branch"), vec![(K::BadHeaderValue, 1)]),
-        ("Via with empty entry", req_with(&["Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,,"]), vec![(K::BadHeaderValue, 8)]),
+        (
+            "Via with empty entry",
+            req_with(&["Via: SIP/2.0/UDP a.example;branch=z9hG4bK1,,"]),
+            vec![(K::BadHeaderValue, 8)],
+        ),
         ("Via branch without value", req_with(&["Via: SIP/2.0/UDP a.example;branch"]), vec![(K::BadHeaderValue, 8)]),
-        ("From with unbalanced quote", req_with(&[]).replace("\"Alice A.\"", "\"Alice A."), vec![(K::BadHeaderValue, 4)]),
-        ("From addr-spec with comma display", req_with(&[]).replace("\"Alice A.\"", "Alice, A."), vec![(K::BadHeaderValue, 4)]),
+        (
+            "From with unbalanced quote",
+            req_with(&[]).replace("\"Alice A.\"", "\"Alice A."),
+            vec![(K::BadHeaderValue, 4)],
+        ),
+        (
+            "From addr-spec with comma display",
+            req_with(&[]).replace("\"Alice A.\"", "Alice, A."),
+            vec![(K::BadHeaderValue, 4)],
+        ),
         ("Route not in angle brackets", req_with(&["Route: sip:p1.example.com;lr"]), vec![(K::BadHeaderValue, 8)]),
         ("Record-Route list", req_with(&["Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>"]), vec![]),
         ("Warning with 4-digit code", req_with(&["Warning: 1399 host \"x\""]), vec![(K::BadHeaderValue, 8)]),
@@ -225,27 +261,90 @@ fn message_problems() {
         ("Date not GMT", req_with(&["Date: Sat, 13 Nov 2010 23:29:00 PST"]), vec![(K::BadHeaderValue, 8)]),
         ("Date GMT", req_with(&["Date: Sat, 13 Nov 2010 23:29:00 GMT"]), vec![]),
         ("Session-Expires not a number", req_with(&["Session-Expires: long"]), vec![(K::BadHeaderValue, 8)]),
-        ("continuation before any header", req_with(&[]).replacen("\r\nVia", "\r\n  stray\r\nVia", 1), vec![(K::BadHeaderLine, 1)]),
-        ("Content-Length negative", req_with(&[]).replace("Content-Length: 0", "Content-Length: -1"), vec![(K::BadContentLength, 8)]),
-        ("Content-Length text", req_with(&[]).replace("Content-Length: 0", "Content-Length: ten"), vec![(K::BadContentLength, 8)]),
+        (
+            "continuation before any header",
+            req_with(&[]).replacen("\r\nVia", "\r\n  stray\r\nVia", 1),
+            vec![(K::BadHeaderLine, 1)],
+        ),
+        (
+            "Content-Length negative",
+            req_with(&[]).replace("Content-Length: 0", "Content-Length: -1"),
+            vec![(K::BadContentLength, 8)],
+        ),
+        (
+            "Content-Length text",
+            req_with(&[]).replace("Content-Length: 0", "Content-Length: ten"),
+            vec![(K::BadContentLength, 8)],
+        ),
         ("SDP body, exact length", with_sdp(&["Content-Type: application/sdp", &cl(sdp_body.len())], sdp_body), vec![]),
         ("SDP body, no Content-Length", with_sdp(&["Content-Type: application/sdp"], sdp_body), vec![]),
         ("SDP body, no Content-Type", with_sdp(&[&cl(sdp_body.len())], sdp_body), vec![]),
-        ("length too large (cut, or ALG)", with_sdp(&["c: application/sdp", &cl(sdp_body.len() + 4)], sdp_body), vec![(K::ContentLengthTooLarge, 9)]),
-        ("length too small (ALG grew the body)", with_sdp(&["c: application/sdp", &cl(sdp_body.len() - 4)], sdp_body), vec![(K::ContentLengthTooSmall, 9)]),
-        ("the log dropped the final CRLF", with_sdp(&["c: application/sdp", &cl(sdp_body.len())], sdp_body.trim_end()), vec![]),
-        ("the log added blank lines", with_sdp(&["c: application/sdp", &cl(sdp_body.len())], &format!("{sdp_body}\r\n\r\n")), vec![]),
-        ("body but Content-Length 0", with_sdp(&["c: application/sdp", "l: 0"], sdp_body), vec![(K::ContentLengthTooSmall, 9)]),
+        (
+            "length too large (cut, or ALG)",
+            with_sdp(&["c: application/sdp", &cl(sdp_body.len() + 4)], sdp_body),
+            vec![(K::ContentLengthTooLarge, 9)],
+        ),
+        (
+            "length too small (ALG grew the body)",
+            with_sdp(&["c: application/sdp", &cl(sdp_body.len() - 4)], sdp_body),
+            vec![(K::ContentLengthTooSmall, 9)],
+        ),
+        (
+            "the log dropped the final CRLF",
+            with_sdp(&["c: application/sdp", &cl(sdp_body.len())], sdp_body.trim_end()),
+            vec![],
+        ),
+        (
+            "the log added blank lines",
+            with_sdp(&["c: application/sdp", &cl(sdp_body.len())], &format!("{sdp_body}\r\n\r\n")),
+            vec![],
+        ),
+        (
+            "body but Content-Length 0",
+            with_sdp(&["c: application/sdp", "l: 0"], sdp_body),
+            vec![(K::ContentLengthTooSmall, 9)],
+        ),
         ("no body but Content-Length 100", with_sdp(&["l: 100"], ""), vec![(K::ContentLengthTooLarge, 8)]),
-        ("two Content-Length values", with_sdp(&["c: application/sdp", "l: 5", &cl(sdp_body.len())], sdp_body), vec![(K::DuplicateHeader, 10)]),
-        ("bad SDP line", with_sdp(&["c: application/sdp"], "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nm =audio 1 RTP/AVP 0\r\nrandom text\r\n"), vec![(K::BadSdp, 14), (K::BadSdp, 15)]),
-        ("SDP without o=", with_sdp(&["c: application/sdp"], "v=0\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n"), vec![(K::BadSdp, 10)]),
+        (
+            "two Content-Length values",
+            with_sdp(&["c: application/sdp", "l: 5", &cl(sdp_body.len())], sdp_body),
+            vec![(K::DuplicateHeader, 10)],
+        ),
+        (
+            "bad SDP line",
+            with_sdp(
+                &["c: application/sdp"],
+                "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nm =audio 1 RTP/AVP 0\r\nrandom text\r\n",
+            ),
+            vec![(K::BadSdp, 14), (K::BadSdp, 15)],
+        ),
+        (
+            "SDP without o=",
+            with_sdp(&["c: application/sdp"], "v=0\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n"),
+            vec![(K::BadSdp, 10)],
+        ),
         ("SDP type, not SDP", with_sdp(&["c: application/sdp"], "hello\r\n"), vec![(K::BadSdp, 10)]),
         ("other body type is not checked", with_sdp(&["c: application/isup"], "hello\r\n"), vec![]),
-        ("SDP without the blank line", msg(&[REQ, &["c: application/sdp"]].concat(), sdp_body), vec![(K::MissingBlankLine, 9)]),
-        ("multipart without boundary param", with_sdp(&["c: multipart/mixed"], "--b\r\n\r\nx\r\n--b--\r\n"), vec![(K::BadMultipart, 10)]),
-        ("multipart boundary not found", with_sdp(&["c: multipart/mixed;boundary=zz"], "--b\r\n\r\nx\r\n--b--\r\n"), vec![(K::BadMultipart, 10)]),
-        ("multipart with a bad SDP part", with_sdp(&["c: multipart/mixed;boundary=b"], "--b\r\nc: application/sdp\r\n\r\nv=0\r\nx\r\n--b--\r\n"), vec![(K::BadSdp, 14)]),
+        (
+            "SDP without the blank line",
+            msg(&[REQ, &["c: application/sdp"]].concat(), sdp_body),
+            vec![(K::MissingBlankLine, 9)],
+        ),
+        (
+            "multipart without boundary param",
+            with_sdp(&["c: multipart/mixed"], "--b\r\n\r\nx\r\n--b--\r\n"),
+            vec![(K::BadMultipart, 10)],
+        ),
+        (
+            "multipart boundary not found",
+            with_sdp(&["c: multipart/mixed;boundary=zz"], "--b\r\n\r\nx\r\n--b--\r\n"),
+            vec![(K::BadMultipart, 10)],
+        ),
+        (
+            "multipart with a bad SDP part",
+            with_sdp(&["c: multipart/mixed;boundary=b"], "--b\r\nc: application/sdp\r\n\r\nv=0\r\nx\r\n--b--\r\n"),
+            vec![(K::BadSdp, 14)],
+        ),
     ];
     for (what, text, want) in &table {
         assert_eq!(&problems_both(text), want, "{what}");
@@ -283,15 +382,47 @@ fn responses_need_no_max_forwards() {
 fn vias() {
     type W = (&'static str, &'static str, Option<u16>, Option<&'static str>, Option<&'static str>, Option<Option<u16>>);
     let table: &[(&str, Option<W>, bool)] = &[
-        ("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1", Some(("UDP", "192.0.2.1", Some(5060), Some("z9hG4bK1"), None, None)), true),
-        ("SIP/2.0/TLS [2001:db8::1]:5061;branch=z9hG4bK2;rport", Some(("TLS", "[2001:db8::1]", Some(5061), Some("z9hG4bK2"), None, Some(None))), true),
-        ("SIP/2.0/TCP [2001:db8::1];branch=z9hG4bK3;received=2001:db8::9", Some(("TCP", "[2001:db8::1]", None, Some("z9hG4bK3"), Some("2001:db8::9"), None)), true),
-        ("SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK4;rport=5070", Some(("WSS", "df7jal23ls0d.invalid", None, Some("z9hG4bK4"), None, Some(Some(5070)))), true),
-        ("SIP / 2.0 / UDP host.example.com ; branch = z9hG4bK5", Some(("UDP", "host.example.com", None, Some("z9hG4bK5"), None, None)), true),
+        (
+            "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1",
+            Some(("UDP", "192.0.2.1", Some(5060), Some("z9hG4bK1"), None, None)),
+            true,
+        ),
+        (
+            "SIP/2.0/TLS [2001:db8::1]:5061;branch=z9hG4bK2;rport",
+            Some(("TLS", "[2001:db8::1]", Some(5061), Some("z9hG4bK2"), None, Some(None))),
+            true,
+        ),
+        (
+            "SIP/2.0/TCP [2001:db8::1];branch=z9hG4bK3;received=2001:db8::9",
+            Some(("TCP", "[2001:db8::1]", None, Some("z9hG4bK3"), Some("2001:db8::9"), None)),
+            true,
+        ),
+        (
+            "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK4;rport=5070",
+            Some(("WSS", "df7jal23ls0d.invalid", None, Some("z9hG4bK4"), None, Some(Some(5070)))),
+            true,
+        ),
+        (
+            "SIP / 2.0 / UDP host.example.com ; branch = z9hG4bK5",
+            Some(("UDP", "host.example.com", None, Some("z9hG4bK5"), None, None)),
+            true,
+        ),
         ("sip/2.0/udp host;BRANCH=z9hG4bK6", Some(("udp", "host", None, Some("z9hG4bK6"), None, None)), true),
-        ("SIP/2.0/UDP host:5060:7;branch=z9hG4bK7", Some(("UDP", "host:5060:7", None, Some("z9hG4bK7"), None, None)), false),
-        ("SIP/2.0/UDP 2001:db8::1;branch=z9hG4bK8", Some(("UDP", "2001:db8::1", None, Some("z9hG4bK8"), None, None)), false),
-        ("SIP/2.0/UDP host:99999;branch=z9hG4bK8", Some(("UDP", "host:99999", None, Some("z9hG4bK8"), None, None)), false),
+        (
+            "SIP/2.0/UDP host:5060:7;branch=z9hG4bK7",
+            Some(("UDP", "host:5060:7", None, Some("z9hG4bK7"), None, None)),
+            false,
+        ),
+        (
+            "SIP/2.0/UDP 2001:db8::1;branch=z9hG4bK8",
+            Some(("UDP", "2001:db8::1", None, Some("z9hG4bK8"), None, None)),
+            false,
+        ),
+        (
+            "SIP/2.0/UDP host:99999;branch=z9hG4bK8",
+            Some(("UDP", "host:99999", None, Some("z9hG4bK8"), None, None)),
+            false,
+        ),
         ("SIP/2.0/UDP ;branch=z9hG4bK9", Some(("UDP", "", None, Some("z9hG4bK9"), None, None)), false),
         ("SIP/2.0/UDP host;rport=abc", Some(("UDP", "host", None, None, None, Some(None))), false),
         ("SIP/2.0/ host", Some(("host", "", None, None, None, None)), false),
@@ -345,12 +476,24 @@ fn name_addrs_and_uris() {
     type U = (&'static str, Option<&'static str>, &'static str, Option<u16>, &'static str, &'static str);
     let uris: &[(&str, Option<U>)] = &[
         ("sip:alice@example.com", Some(("sip", Some("alice"), "example.com", None, "", ""))),
-        ("sips:alice:pw@example.com:5061;transport=tls", Some(("sips", Some("alice"), "example.com", Some(5061), "transport=tls", ""))),
+        (
+            "sips:alice:pw@example.com:5061;transport=tls",
+            Some(("sips", Some("alice"), "example.com", Some(5061), "transport=tls", "")),
+        ),
         ("sip:[2001:db8::10]:5070;lr", Some(("sip", None, "[2001:db8::10]", Some(5070), "lr", ""))),
         ("sip:alice@[2001:db8::10]", Some(("sip", Some("alice"), "[2001:db8::10]", None, "", ""))),
-        ("sip:bob@example.com?Replaces=a%40b%3Bto-tag%3D1", Some(("sip", Some("bob"), "example.com", None, "", "Replaces=a%40b%3Bto-tag%3D1"))),
-        ("tel:+1-201-555-0123;phone-context=example.com", Some(("tel", Some("+1-201-555-0123"), "", None, "phone-context=example.com", ""))),
-        ("sip:+15551234567@10.0.0.1;user=phone", Some(("sip", Some("+15551234567"), "10.0.0.1", None, "user=phone", ""))),
+        (
+            "sip:bob@example.com?Replaces=a%40b%3Bto-tag%3D1",
+            Some(("sip", Some("bob"), "example.com", None, "", "Replaces=a%40b%3Bto-tag%3D1")),
+        ),
+        (
+            "tel:+1-201-555-0123;phone-context=example.com",
+            Some(("tel", Some("+1-201-555-0123"), "", None, "phone-context=example.com", "")),
+        ),
+        (
+            "sip:+15551234567@10.0.0.1;user=phone",
+            Some(("sip", Some("+15551234567"), "10.0.0.1", None, "user=phone", "")),
+        ),
         ("example.com", None),
         (":x", None),
     ];
@@ -440,19 +583,19 @@ fn content_length_table() {
         ("", 0, None),
         ("\r\n", 0, None),
         ("abcd", 4, None),
-        ("abcd", 6, None),           // final CRLF lost by the log
+        ("abcd", 6, None), // final CRLF lost by the log
         ("abcd", 7, Some(K::ContentLengthTooLarge)),
         ("abcd", 3, Some(K::ContentLengthTooSmall)),
         ("ab\r\ncd\r\n", 8, None),
-        ("ab\r\ncd\r\n", 6, None),   // the log added the final line end
+        ("ab\r\ncd\r\n", 6, None), // the log added the final line end
         ("ab\r\ncd\r\n", 9, Some(K::ContentLengthTooLarge)),
         ("ab\r\ncd\r\n", 5, Some(K::ContentLengthTooSmall)),
-        ("ab\ncd\n", 8, None),       // LF log: 2 bytes per line end on the wire
-        ("ab\ncd\n", 6, None),       // or the sender really used LF
-        ("ab\ncd\n", 7, None),       // LF body without the final LF
+        ("ab\ncd\n", 8, None), // LF log: 2 bytes per line end on the wire
+        ("ab\ncd\n", 6, None), // or the sender really used LF
+        ("ab\ncd\n", 7, None), // LF body without the final LF
         ("ab\ncd\n", 12, Some(K::ContentLengthTooLarge)),
         ("ab\ncd\n", 3, Some(K::ContentLengthTooSmall)),
-        ("ab\ncd", 8, None),         // LF log, final line end dropped
+        ("ab\ncd", 8, None),           // LF log, final line end dropped
         ("\u{e9}\u{e8}\r\n", 4, None), // Latin-1 decoded: one char per wire byte
         ("\u{e9}\u{e8}\r\n", 6, None), // UTF-8: bytes
         ("\u{e9}\u{e8}\r\n", 9, Some(K::ContentLengthTooLarge)),
@@ -460,9 +603,12 @@ fn content_length_table() {
     ];
     for (body, cl, want) in table {
         let text = format!("SIP/2.0 200 OK\r\nContent-Length: {cl}\r\n\r\n{body}");
-        let got = parse(&text).unwrap().problems.iter().map(|p| p.kind).find(|k| {
-            matches!(k, K::ContentLengthTooLarge | K::ContentLengthTooSmall)
-        });
+        let got = parse(&text)
+            .unwrap()
+            .problems
+            .iter()
+            .map(|p| p.kind)
+            .find(|k| matches!(k, K::ContentLengthTooLarge | K::ContentLengthTooSmall));
         assert_eq!(got, *want, "body {body:?} with Content-Length {cl}");
     }
 }
@@ -473,7 +619,7 @@ fn framing() {
         ("OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\n\r\nabcd", Some(35)),
         ("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\n", Some(46)),
         ("\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nl: 0\r\n\r\n", Some(37)),
-        ("OPTIONS sip:a@b SIP/2.0\nl: 4\n\nab\ncd", Some(33)),   // LF log: "ab\n" is 4 wire bytes
+        ("OPTIONS sip:a@b SIP/2.0\nl: 4\n\nab\ncd", Some(33)), // LF log: "ab\n" is 4 wire bytes
         ("OPTIONS sip:a@b SIP/2.0\r\nl: 99\r\n\r\nshort", Some(39)),
         ("OPTIONS sip:a@b SIP/2.0\r\nl: -1\r\n\r\nrest", Some(38)),
         ("OPTIONS sip:a@b SIP/2.0\r\n\r\nno length", Some(36)),
@@ -490,7 +636,8 @@ fn framing() {
 fn typed_headers() {
     let m = |extra: &[&str]| req_with(extra);
     // Reason (RFC 3326)
-    let t = m(&["Reason: Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=200;text=\"Call completed; elsewhere\""]);
+    let t =
+        m(&["Reason: Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=200;text=\"Call completed; elsewhere\""]);
     let r: Vec<_> = parse(&t).unwrap().reasons().collect();
     assert_eq!(
         r,
@@ -515,7 +662,12 @@ fn typed_headers() {
         ("120", Some(RetryAfter { seconds: 120, comment: None, duration: None, params: "" })),
         (
             "18000 (in a meeting);duration=3600",
-            Some(RetryAfter { seconds: 18000, comment: Some("in a meeting"), duration: Some(3600), params: "duration=3600" }),
+            Some(RetryAfter {
+                seconds: 18000,
+                comment: Some("in a meeting"),
+                duration: Some(3600),
+                params: "duration=3600",
+            }),
         ),
         ("99999999999999", Some(RetryAfter { seconds: u32::MAX, comment: None, duration: None, params: "" })),
         ("soon", None),
@@ -525,8 +677,14 @@ fn typed_headers() {
     }
     // Session-Expires / Min-SE (RFC 4028)
     let table: &[(&str, Option<SessionExpires>)] = &[
-        ("1800;refresher=uac", Some(SessionExpires { delta: 1800, refresher: Some(Refresher::Uac), params: "refresher=uac" })),
-        ("90 ; refresher = UAS", Some(SessionExpires { delta: 90, refresher: Some(Refresher::Uas), params: " refresher = UAS" })),
+        (
+            "1800;refresher=uac",
+            Some(SessionExpires { delta: 1800, refresher: Some(Refresher::Uac), params: "refresher=uac" }),
+        ),
+        (
+            "90 ; refresher = UAS",
+            Some(SessionExpires { delta: 90, refresher: Some(Refresher::Uas), params: " refresher = UAS" }),
+        ),
         ("600", Some(SessionExpires { delta: 600, refresher: None, params: "" })),
         ("x", None),
     ];
@@ -578,7 +736,10 @@ fn typed_headers() {
         "Contact: <sip:alice@192.0.2.10;ob>;expires=3600;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\"",
     ]);
     let p = parse(&t).unwrap();
-    assert_eq!(p.asserted_identities().map(|n| n.uri).collect::<Vec<_>>(), vec!["sip:+15551234567@example.org", "tel:+15551234567"]);
+    assert_eq!(
+        p.asserted_identities().map(|n| n.uri).collect::<Vec<_>>(),
+        vec!["sip:+15551234567@example.org", "tel:+15551234567"]
+    );
     let c = p.contacts().nth(1).unwrap();
     assert_eq!(c.param("expires"), Some(Some("3600")));
     assert_eq!(c.param("+sip.instance"), Some(Some("<urn:uuid:00000000-0000-1000-8000-000A95A0E128>")));
@@ -593,7 +754,12 @@ fn refer_to_and_replaces() {
             "<sip:carol@example.com?Replaces=12345%40192.168.118.3%3Bto-tag%3D12345%3Bfrom-tag%3D5FFE-3994>",
             "sip:carol@example.com?Replaces=12345%40192.168.118.3%3Bto-tag%3D12345%3Bfrom-tag%3D5FFE-3994",
             Some("12345@192.168.118.3;to-tag=12345;from-tag=5FFE-3994"),
-            Some(Replaces { call_id: "12345@192.168.118.3", to_tag: Some("12345"), from_tag: Some("5FFE-3994"), early_only: false }),
+            Some(Replaces {
+                call_id: "12345@192.168.118.3",
+                to_tag: Some("12345"),
+                from_tag: Some("5FFE-3994"),
+                early_only: false,
+            }),
         ),
         (
             "\"Carol\" <sips:carol@example.com?Subject=x&replaces=abc%3Bto-tag%3Dt%3Bfrom-tag%3Df%3Bearly-only>",
@@ -634,7 +800,15 @@ fn auth_headers() {
     let w = m.www_authenticate().unwrap();
     assert_eq!(
         (w.scheme, w.realm, w.nonce, w.algorithm, w.qop, w.opaque, w.stale),
-        ("Digest", Some("asterisk"), Some("1709300000/abc,def"), Some("MD5"), Some("auth,auth-int"), Some("5ccc"), true)
+        (
+            "Digest",
+            Some("asterisk"),
+            Some("1709300000/abc,def"),
+            Some("MD5"),
+            Some("auth,auth-int"),
+            Some("5ccc"),
+            true
+        )
     );
     assert!(w.is_digest());
     let algs: Vec<_> = m.auths(H::WwwAuthenticate).map(|a| a.algorithm).collect();
@@ -642,7 +816,15 @@ fn auth_headers() {
     let a = m.authorization().unwrap();
     assert_eq!(
         (a.username, a.realm, a.uri, a.cnonce, a.nc, a.qop, a.stale),
-        (Some("1001"), Some("asterisk"), Some("sip:pbx.example.com"), Some("xyz"), Some("00000001"), Some("auth"), false)
+        (
+            Some("1001"),
+            Some("asterisk"),
+            Some("sip:pbx.example.com"),
+            Some("xyz"),
+            Some("00000001"),
+            Some("auth"),
+            false
+        )
     );
     assert_eq!(a.response.map(str::len), Some(32));
     assert_eq!(m.proxy_authenticate().unwrap().realm, Some("sip.example.com"));
@@ -697,7 +879,8 @@ fn sipfrag() {
 
 #[test]
 fn multipart_bodies() {
-    let sdp_part = "v=0\r\no=- 5 5 IN IP4 198.51.100.4\r\ns=-\r\nc=IN IP4 198.51.100.4\r\nt=0 0\r\nm=audio 20000 RTP/AVP 8\r\n";
+    let sdp_part =
+        "v=0\r\no=- 5 5 IN IP4 198.51.100.4\r\ns=-\r\nc=IN IP4 198.51.100.4\r\nt=0 0\r\nm=audio 20000 RTP/AVP 8\r\n";
     let body = format!(
         "--unique-boundary-1\r\nContent-Type: application/sdp\r\n\r\n{sdp_part}\r\n--unique-boundary-1\r\nContent-Type: application/isup;version=itu-t92+\r\nContent-Disposition: signal;handling=optional\r\n\r\n\u{1}\u{10}\u{3}\r\n--unique-boundary-1--\r\n"
     );
@@ -761,7 +944,10 @@ m=audio 0 RTP/SAVP 0\r\n\
 a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:x\r\n";
     let s = sdp::parse(offer).unwrap();
     assert_eq!(s.origin, Some("alice 2890844526 2890844527 IN IP4 192.0.2.10"));
-    assert_eq!((s.origin_session, s.origin_version, s.origin_address), (Some("2890844526"), Some(2890844527), Some("192.0.2.10")));
+    assert_eq!(
+        (s.origin_session, s.origin_version, s.origin_address),
+        (Some("2890844526"), Some(2890844527), Some("192.0.2.10"))
+    );
     assert_eq!((s.session_address, s.connection_line, s.origin_line), (Some("192.0.2.10"), Some(3), Some(1)));
     assert_eq!(s.direction, Direction::RecvOnly);
     assert_eq!(s.attr("ptime"), Some(Some("30")));
@@ -771,8 +957,11 @@ a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:x\r\n";
         ("video", 51372, "RTP/AVP", Some("2001:db8::10"), Some(15), Direction::RecvOnly, Some(30), 14),
         ("audio", 0, "RTP/SAVP", Some("192.0.2.10"), Some(3), Direction::RecvOnly, Some(30), 17),
     ];
-    let got: Vec<M> =
-        s.media.iter().map(|m| (m.kind, m.port, m.proto, m.address, m.address_line, m.direction, m.ptime, m.line)).collect();
+    let got: Vec<M> = s
+        .media
+        .iter()
+        .map(|m| (m.kind, m.port, m.proto, m.address, m.address_line, m.direction, m.ptime, m.line))
+        .collect();
     assert_eq!(got, want);
     let f: Vec<_> = s.media[0].formats.iter().map(|f| (f.pt, f.name, f.clock, f.fmtp)).collect();
     assert_eq!(
@@ -854,7 +1043,10 @@ fn messages_read_from_messages() {
     let m = parse(&text).unwrap();
     assert_eq!(problems_both(&text), vec![]);
     let v = m.top_via().unwrap();
-    assert_eq!((v.host, v.port, v.received, v.rport), ("[2001:db8::10]", Some(5060), Some("2001:db8::99"), Some(Some(5062))));
+    assert_eq!(
+        (v.host, v.port, v.received, v.rport),
+        ("[2001:db8::10]", Some(5060), Some("2001:db8::99"), Some(Some(5062)))
+    );
     assert_eq!(m.vias().count(), 2);
     assert_eq!(m.call_id(), Some("3848276298220188511@[2001:db8::10]"));
     let c = m.contacts().next().unwrap().parsed_uri().unwrap();

@@ -34,8 +34,10 @@ fn fr(us: i64, data: Vec<u8>) -> Frame {
 
 /// A classic pcap file.
 fn pcap(link: u16, frames: &[Frame], nanos: bool, big_endian: bool) -> Vec<u8> {
-    let w32 = |o: &mut Vec<u8>, v: u32| o.extend_from_slice(&if big_endian { v.to_be_bytes() } else { v.to_le_bytes() });
-    let w16 = |o: &mut Vec<u8>, v: u16| o.extend_from_slice(&if big_endian { v.to_be_bytes() } else { v.to_le_bytes() });
+    let w32 =
+        |o: &mut Vec<u8>, v: u32| o.extend_from_slice(&if big_endian { v.to_be_bytes() } else { v.to_le_bytes() });
+    let w16 =
+        |o: &mut Vec<u8>, v: u16| o.extend_from_slice(&if big_endian { v.to_be_bytes() } else { v.to_le_bytes() });
     let mut o = Vec::new();
     w32(&mut o, if nanos { 0xA1B2_3C4D } else { 0xA1B2_C3D4 });
     w16(&mut o, 2);
@@ -401,7 +403,8 @@ fn every_link_type_yields_the_message_with_its_addresses() {
 #[test]
 fn pcap_byte_orders_and_resolutions() {
     let (a, b) = (sa("10.1.1.1:5060"), sa("10.1.1.2:5060"));
-    let frames: Vec<Frame> = (0..3).map(|k| fr(T0 + k * 1_000_123, eth(&ip_udp(a, b, options(k as u32).as_bytes())))).collect();
+    let frames: Vec<Frame> =
+        (0..3).map(|k| fr(T0 + k * 1_000_123, eth(&ip_udp(a, b, options(k as u32).as_bytes())))).collect();
     for (nanos, be) in [(false, false), (false, true), (true, false), (true, true)] {
         let ing = read(&pcap(1, &frames, nanos, be));
         let times: Vec<i64> = ing.items.iter().map(|i| i.time.unwrap().micros).collect();
@@ -419,7 +422,10 @@ fn pcapng_interfaces_resolutions_and_simple_packets() {
         Frame { iface: 0, ..fr(T0, eth(&ip_udp(a, b, options(1).as_bytes()))) },
         Frame { iface: 1, ..fr(T0 + 250_000, ip_udp(c, d, options(2).as_bytes())) },
         // an ARP-like frame on interface 0: counted, not SIP
-        Frame { iface: 0, ..fr(T0 + 300_000, vec![0xFF; 6].into_iter().chain([0; 6]).chain([0x08, 0x06, 0, 1]).collect()) },
+        Frame {
+            iface: 0,
+            ..fr(T0 + 300_000, vec![0xFF; 6].into_iter().chain([0; 6]).chain([0x08, 0x06, 0, 1]).collect())
+        },
         Frame { iface: 2, ..fr(T0 + 500_000, link_wrap(113, &ip_udp(b, a, options(3).as_bytes()))) },
     ];
     // interface 0: µs (6), 1: ns (9), 2: 2^-20 s (0x80|20)
@@ -444,7 +450,9 @@ fn pcapng_interfaces_resolutions_and_simple_packets() {
 #[test]
 fn vlan_tags_and_qinq() {
     let (a, b) = (sa("10.2.0.1:5060"), sa("10.2.0.2:5060"));
-    for tags in [vec![(0x8100u16, 100u16)], vec![(0x88A8, 10), (0x8100, 200)], vec![(0x9100, 1), (0x8100, 2), (0x8100, 3)]] {
+    for tags in
+        [vec![(0x8100u16, 100u16)], vec![(0x88A8, 10), (0x8100, 200)], vec![(0x9100, 1), (0x8100, 2), (0x8100, 3)]]
+    {
         let frames = vec![fr(T0, eth_tagged(&ip_udp(a, b, options(7).as_bytes()), &tags))];
         let ing = read(&pcap(1, &frames, false, false));
         assert_eq!(first_lines(&ing), vec!["OPTIONS sip:bob@example.com SIP/2.0"], "tags {tags:?}");
@@ -457,10 +465,37 @@ fn ipv6_extension_headers_are_walked() {
     let msg = options(9);
     let seg = udp_seg(a, b, msg.as_bytes());
     // hop-by-hop (0), routing (43), destination options (60)
-    let pkt = ipv6(a.ip(), b.ip(), 17, &seg, &[(0, vec![1, 4, 0, 0, 0, 0]), (43, vec![0; 14]), (60, vec![1, 4, 0, 0, 0, 0])]);
+    let pkt =
+        ipv6(a.ip(), b.ip(), 17, &seg, &[(0, vec![1, 4, 0, 0, 0, 0]), (43, vec![0; 14]), (60, vec![1, 4, 0, 0, 0, 0])]);
     let ing = read(&pcap(1, &[fr(T0, eth(&pkt))], false, false));
     assert_eq!(ing.items.len(), 1);
     assert_eq!(ing.items[0].text, msg);
+}
+
+#[test]
+fn sip_is_found_on_any_port_by_its_start_line() {
+    let (a, b) = (sa("10.8.0.1:12345"), sa("10.8.0.2:23456"));
+    let (c, s) = (sa("10.8.0.1:33333"), sa("10.8.0.2:44444"));
+    let mut frames = vec![
+        fr(T0, eth(&ip_udp(a, b, options(1).as_bytes()))),
+        // not SIP: an HTTP request on a high port
+        fr(T0 + 1, eth(&ip_udp(a, b, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"))),
+    ];
+    frames.extend(tcp_frames(c, s, &[(true, 0, b"GET / HTTP/1.1\r\n\r\n")]));
+    frames.extend(tcp_frames(sa("10.8.0.3:33334"), s, &[(true, 0, options(2).as_bytes())]));
+    let ing = read(&pcap(1, &frames, false, false));
+    assert_eq!(
+        ing.items.iter().map(|i| (i.first_line, i.transport)).collect::<Vec<_>>(),
+        vec![(1, Some(Transport::Udp)), (8, Some(Transport::Tcp))]
+    );
+    assert!(ing.problems.is_empty(), "{:?}", problems(&ing));
+}
+
+#[test]
+fn media_causes_exist_in_the_knowledge_base() {
+    for id in media::MEDIA_CAUSES {
+        assert!(sipdiag::kb::cause(id).is_some(), "cause {id} is missing from kb/causes.toml");
+    }
 }
 
 #[test]
@@ -472,7 +507,15 @@ fn tunnels_ip_in_ip_and_gre() {
     let mut gre = vec![0, 0, 0x08, 0x00];
     gre.extend_from_slice(&ip_udp(b, a, options(2).as_bytes()));
     let gre = ipv4(o1, o2, 47, &gre, 10, 0, false);
-    let six_in_four = ipv4(o1, o2, 41, &ip_udp(sa("[2001:db8::1]:5060"), sa("[2001:db8::2]:5060"), options(3).as_bytes()), 11, 0, false);
+    let six_in_four = ipv4(
+        o1,
+        o2,
+        41,
+        &ip_udp(sa("[2001:db8::1]:5060"), sa("[2001:db8::2]:5060"), options(3).as_bytes()),
+        11,
+        0,
+        false,
+    );
     let ing = read(&pcap(1, &[fr(T0, eth(&ipip)), fr(T0 + 1, eth(&gre)), fr(T0 + 2, eth(&six_in_four))], false, false));
     assert_eq!(ing.items.len(), 3, "{:?}", problems(&ing));
     assert_eq!((endpoint(&ing.items[0].src), endpoint(&ing.items[0].dst)), (a.to_string(), b.to_string()));
@@ -493,7 +536,12 @@ fn fragmented_invites_are_reassembled_v4_and_v6() {
         let off = (k * 1480 / 8) as u16;
         eth(&ipv4(a.ip(), b.ip(), 17, pieces[k], 0x4242, off, k + 1 < pieces.len()))
     };
-    let frames = vec![fr(T0, frag(1)), fr(T0 + 10, eth(&ip_udp(a, b, options(1).as_bytes()))), fr(T0 + 20, frag(2)), fr(T0 + 30, frag(0))];
+    let frames = vec![
+        fr(T0, frag(1)),
+        fr(T0 + 10, eth(&ip_udp(a, b, options(1).as_bytes()))),
+        fr(T0 + 20, frag(2)),
+        fr(T0 + 30, frag(0)),
+    ];
     let ing = read(&pcap(1, &frames, false, false));
     assert_eq!(first_lines(&ing), vec!["OPTIONS sip:bob@example.com SIP/2.0", "INVITE sip:bob@example.com SIP/2.0"]);
     assert_eq!(ing.items[1].text, msg);
@@ -528,10 +576,14 @@ fn fragmented_invites_are_reassembled_v4_and_v6() {
 /// A TCP connection: SYN, SYN/ACK, then segments as given (seq relative to the ISN).
 fn tcp_frames(c: SocketAddr, s: SocketAddr, segs: &[(bool, u32, &[u8])]) -> Vec<Frame> {
     let (isn_c, isn_s) = (0xFFFF_FF00u32, 1_000u32); // the client's sequence wraps
-    let mut out = vec![fr(T0, eth(&ip_tcp(c, s, isn_c, SYN, b""))), fr(T0 + 1, eth(&ip_tcp(s, c, isn_s, SYN | ACK, b"")))];
+    let mut out =
+        vec![fr(T0, eth(&ip_tcp(c, s, isn_c, SYN, b""))), fr(T0 + 1, eth(&ip_tcp(s, c, isn_s, SYN | ACK, b"")))];
     for (k, &(from_client, rel, data)) in segs.iter().enumerate() {
         let (src, dst, isn) = if from_client { (c, s, isn_c) } else { (s, c, isn_s) };
-        out.push(fr(T0 + 10 + k as i64, eth(&ip_tcp(src, dst, isn.wrapping_add(1).wrapping_add(rel), ACK | PSH, data))));
+        out.push(fr(
+            T0 + 10 + k as i64,
+            eth(&ip_tcp(src, dst, isn.wrapping_add(1).wrapping_add(rel), ACK | PSH, data)),
+        ));
     }
     out
 }
@@ -543,7 +595,14 @@ fn tcp_split_coalesced_out_of_order_and_retransmitted() {
     let ack = sip("ACK sip:bob@example.com SIP/2.0", "big-1", "1 ACK", "a1", Some("b1"), "");
     let r100 = sip("SIP/2.0 100 Trying", "big-1", "1 INVITE", "a1", None, "");
     let r180 = sip("SIP/2.0 180 Ringing", "big-1", "1 INVITE", "a1", Some("b1"), "");
-    let r200 = sip("SIP/2.0 200 OK", "big-1", "1 INVITE", "a1", Some("b1"), &sdp("10.9.0.2", 6000, &[(0, "PCMU/8000")], "sendrecv"));
+    let r200 = sip(
+        "SIP/2.0 200 OK",
+        "big-1",
+        "1 INVITE",
+        "a1",
+        Some("b1"),
+        &sdp("10.9.0.2", 6000, &[(0, "PCMU/8000")], "sendrecv"),
+    );
     let up = format!("{invite}\r\n\r\n{ack}"); // a CRLF keepalive between two messages
     let inv_len = invite.len() as u32;
     let (p1, p2, p3) = (&up.as_bytes()[..500], &up.as_bytes()[500..1000], &up.as_bytes()[1000..inv_len as usize + 30]);
@@ -554,12 +613,12 @@ fn tcp_split_coalesced_out_of_order_and_retransmitted() {
         c,
         s,
         &[
-            (true, 500, p2), // packet 3: out of order
-            (true, 0, p1),   // 4: fills the hole
-            (true, 0, p1),   // 5: retransmission
-            (false, 0, d1),  // 6: 100 + 180 + start of 200
-            (true, 1000, p3), // 7: end of INVITE + start of ACK
-            (false, d1.len() as u32, d2), // 8: rest of 200
+            (true, 500, p2),                    // packet 3: out of order
+            (true, 0, p1),                      // 4: fills the hole
+            (true, 0, p1),                      // 5: retransmission
+            (false, 0, d1),                     // 6: 100 + 180 + start of 200
+            (true, 1000, p3),                   // 7: end of INVITE + start of ACK
+            (false, d1.len() as u32, d2),       // 8: rest of 200
             (true, 1000 + p3.len() as u32, p4), // 9: rest of ACK
         ],
     );
@@ -570,6 +629,10 @@ fn tcp_split_coalesced_out_of_order_and_retransmitted() {
     assert_eq!(got, want);
     assert!(ing.items.iter().all(|i| i.transport == Some(Transport::Tcp)));
     assert_eq!(endpoint(&ing.items[2].src), c.to_string());
+    assert!(
+        ing.capture.as_ref().unwrap().sip_only(),
+        "handshake and bare segments of a SIP connection are SIP traffic"
+    );
 }
 
 #[test]
@@ -584,7 +647,16 @@ fn tcp_capture_started_mid_message_and_ended_mid_message() {
     let start = m1.len() - 40;
     let frames = vec![
         fr(T0, eth(&ip_tcp(c, s, 7_000, ACK, &b[start..m1.len() + m2.len()]))),
-        fr(T0 + 1, eth(&ip_tcp(c, s, 7_000 + (m1.len() + m2.len() - start) as u32, ACK, &b[m1.len() + m2.len()..b.len() - 30]))),
+        fr(
+            T0 + 1,
+            eth(&ip_tcp(
+                c,
+                s,
+                7_000 + (m1.len() + m2.len() - start) as u32,
+                ACK,
+                &b[m1.len() + m2.len()..b.len() - 30],
+            )),
+        ),
     ];
     let ing = read(&pcap(1, &frames, false, false));
     assert_eq!(ing.items.iter().map(|i| i.text.to_string()).collect::<Vec<_>>(), vec![m2]);
@@ -624,7 +696,8 @@ fn tls_on_a_sip_port_is_reported_not_https() {
     let (c, s) = (sa("10.3.0.1:50000"), sa("10.3.0.2:5061"));
     let hello = [0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0];
     let web = sa("10.3.0.3:443");
-    let mut frames = tcp_frames(c, s, &[(true, 0, &hello), (false, 0, &hello), (true, 10, &[0x17, 0x03, 0x03, 0, 1, 9])]);
+    let mut frames =
+        tcp_frames(c, s, &[(true, 0, &hello), (false, 0, &hello), (true, 10, &[0x17, 0x03, 0x03, 0, 1, 9])]);
     frames.extend(tcp_frames(sa("10.3.0.1:50001"), web, &[(true, 0, &hello)]));
     let ing = read(&pcap(1, &frames, false, false));
     assert!(ing.items.is_empty());
@@ -647,6 +720,19 @@ fn cut_packets_are_reported_not_guessed() {
     let note = &ing.capture.as_ref().unwrap().notes[0];
     assert!(note.text.contains("snap length"), "{}", note.text);
     assert_eq!(ing.capture.as_ref().unwrap().cut_packets, 1);
+
+    // a capture cut everywhere lists the first problems, then says how many more
+    let frames: Vec<Frame> =
+        (0..250).map(|k| Frame { us: T0 + k, data: whole[..200].to_vec(), orig: whole.len(), iface: 0 }).collect();
+    let ing = read(&pcap(1, &frames, false, false));
+    let p = problems(&ing);
+    assert_eq!(p.len(), 202);
+    assert_eq!(p[..2], [(ProblemKind::NoSip, 0), (ProblemKind::BadCapture, 0)]);
+    assert_eq!(
+        ing.capture.as_ref().unwrap().notes[1].text,
+        "50 more capture problems like the ones listed were found and not listed."
+    );
+    assert_eq!((p[2], p[201]), ((ProblemKind::BadCapture, 1), (ProblemKind::BadCapture, 200)));
 
     // RTP cut after its header is still counted, with its length from the wire
     let media = eth(&ip_udp(sa("10.4.0.1:40000"), sa("10.4.0.2:40002"), &rtp(8, false, 1, 160, 7, 160)));
@@ -692,7 +778,7 @@ fn damaged_bytes_never_panic() {
         fr(T0 + 4, eth(&ip_udp(sa("[2001:db8::1]:40000"), sa("[2001:db8::2]:40002"), &rtp(0, true, 9, 9, 9, 40)))),
     ];
     frames.extend(tcp_frames(sa("10.6.0.1:40000"), sa("10.6.0.2:5060"), &[(true, 0, options(3).as_bytes())]));
-    for file in [pcap(1, &frames, false, false), pcapng(&[(1, 6)], &frames, false)] {
+    for file in [pcap(1, &frames, false, false), pcapng(&[(1, 6)], &frames, false), pcapng(&[(1, 6)], &frames, true)] {
         let whole = ingest_capture(&file);
         assert_eq!(whole.items.len(), 4, "{:?}", problems(&whole));
         for n in 0..file.len() {
@@ -700,11 +786,13 @@ fn damaged_bytes_never_panic() {
         }
         let mut m = file.clone();
         for i in 0..m.len() {
-            for x in [0xFF, 0x80, 0x01] {
-                m[i] ^= x;
+            let orig = m[i];
+            // flipped bits, and the values that make lengths zero, minimal (12) or huge
+            for v in [orig ^ 0x80, orig ^ 0x01, 0x00, 0x0C, 0xFF] {
+                m[i] = v;
                 let _ = ingest_capture(&m);
-                m[i] ^= x;
             }
+            m[i] = orig;
         }
     }
 }
@@ -775,20 +863,57 @@ fn call_capture(c: &Call) -> Vec<u8> {
     let answer = sdp(&ip_of(c.callee_sdp), c.callee_sdp.port(), &c.answer, c.answer_dir);
     let id = "media-call-1";
     let mut frames = vec![
-        fr(at(0), eth(&ip_udp(c.caller, c.callee, sip("INVITE sip:bob@example.com SIP/2.0", id, "1 INVITE", "a1", None, &offer).as_bytes()))),
-        fr(at(ANSWER_MS), eth(&ip_udp(c.callee, c.caller, sip("SIP/2.0 200 OK", id, "1 INVITE", "a1", Some("b1"), &answer).as_bytes()))),
-        fr(at(ANSWER_MS + 5), eth(&ip_udp(c.caller, c.callee, sip("ACK sip:bob@example.com SIP/2.0", id, "1 ACK", "a1", Some("b1"), "").as_bytes()))),
-        fr(at(ANSWER_MS + c.talk_ms), eth(&ip_udp(c.caller, c.callee, sip("BYE sip:bob@example.com SIP/2.0", id, "2 BYE", "a1", Some("b1"), "").as_bytes()))),
-        fr(at(ANSWER_MS + c.talk_ms + 5), eth(&ip_udp(c.callee, c.caller, sip("SIP/2.0 200 OK", id, "2 BYE", "a1", Some("b1"), "").as_bytes()))),
+        fr(
+            at(0),
+            eth(&ip_udp(
+                c.caller,
+                c.callee,
+                sip("INVITE sip:bob@example.com SIP/2.0", id, "1 INVITE", "a1", None, &offer).as_bytes(),
+            )),
+        ),
+        fr(
+            at(ANSWER_MS),
+            eth(&ip_udp(
+                c.callee,
+                c.caller,
+                sip("SIP/2.0 200 OK", id, "1 INVITE", "a1", Some("b1"), &answer).as_bytes(),
+            )),
+        ),
+        fr(
+            at(ANSWER_MS + 5),
+            eth(&ip_udp(
+                c.caller,
+                c.callee,
+                sip("ACK sip:bob@example.com SIP/2.0", id, "1 ACK", "a1", Some("b1"), "").as_bytes(),
+            )),
+        ),
+        fr(
+            at(ANSWER_MS + c.talk_ms),
+            eth(&ip_udp(
+                c.caller,
+                c.callee,
+                sip("BYE sip:bob@example.com SIP/2.0", id, "2 BYE", "a1", Some("b1"), "").as_bytes(),
+            )),
+        ),
+        fr(
+            at(ANSWER_MS + c.talk_ms + 5),
+            eth(&ip_udp(c.callee, c.caller, sip("SIP/2.0 200 OK", id, "2 BYE", "a1", Some("b1"), "").as_bytes())),
+        ),
     ];
     if c.other_traffic {
-        frames.push(fr(at(500), eth(&ip_udp(sa("192.0.2.10:33333"), sa("192.0.2.53:53"), &[0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]))));
+        frames.push(fr(
+            at(500),
+            eth(&ip_udp(sa("192.0.2.10:33333"), sa("192.0.2.53:53"), &[0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0])),
+        ));
     }
     let n = (c.talk_ms / c.ptime) as u32;
     let step = (c.ptime * 8) as u32;
     for k in 0..n {
         let t = ANSWER_MS + 10 + k as i64 * c.ptime;
-        if c.to_callee && c.stop_ms.is_none_or(|s| (k as i64) * c.ptime < s) && c.drop_every.is_none_or(|d| k % d != d / 2) {
+        if c.to_callee
+            && c.stop_ms.is_none_or(|s| (k as i64) * c.ptime < s)
+            && c.drop_every.is_none_or(|d| k % d != d / 2)
+        {
             let late = if k % 2 == 1 { c.jitter_ms } else { 0 };
             let p = rtp(c.caller_pt, k == 0, k as u16, k * step, 0x1111, 160);
             frames.push(fr(at(t) + late * 1000, eth(&ip_udp(c.caller_rtp_src, c.callee_sdp, &p))));
@@ -915,7 +1040,9 @@ fn jitter_is_measured_in_ms_and_reported() {
         assert!(fs[0].explanation.contains("jitter"), "{}", fs[0].explanation);
     });
     // 10 ms is absorbed by any jitter buffer
-    analyse(&call_capture(&Call { jitter_ms: 10, ptime: 60, ..Call::default() }), |_, fs, _| assert!(fs.is_empty(), "{fs:#?}"));
+    analyse(&call_capture(&Call { jitter_ms: 10, ptime: 60, ..Call::default() }), |_, fs, _| {
+        assert!(fs.is_empty(), "{fs:#?}")
+    });
 }
 
 #[test]
@@ -998,8 +1125,9 @@ fn rtp_that_stops_mid_call_is_reported() {
 fn streams_without_sdp_are_found_by_heuristics() {
     // RTP between two hosts with no SIP at all: kept when consistent, noise is not
     let (a, b) = (sa("10.7.0.1:30000"), sa("10.7.0.2:30002"));
-    let mut frames: Vec<Frame> =
-        (0..50u32).map(|k| fr(T0 + k as i64 * 20_000, eth(&ip_udp(a, b, &rtp(0, false, k as u16, k * 160, 77, 160))))).collect();
+    let mut frames: Vec<Frame> = (0..50u32)
+        .map(|k| fr(T0 + k as i64 * 20_000, eth(&ip_udp(a, b, &rtp(0, false, k as u16, k * 160, 77, 160)))))
+        .collect();
     // random-looking v2 packets with a new SSRC each time
     for k in 0..30u32 {
         let p = rtp(96, false, (k * 7919) as u16, k, 1000 + k, 20);
@@ -1017,7 +1145,11 @@ fn streams_without_sdp_are_found_by_heuristics() {
 // ---------------------------------------------------------------- corpus against tshark
 
 fn tsv(name: &str) -> Vec<Vec<String>> {
-    support::fixture(&format!("pcap/{name}")).lines().skip(1).map(|l| l.split('\t').map(str::to_string).collect()).collect()
+    support::fixture(&format!("pcap/{name}"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
@@ -1070,8 +1202,20 @@ fn corpus_stream_numbers_match_tshark() {
         assert_eq!(s.packets as f64, f(4), "{} {ssrc:08x} packets", r[0]);
         assert_eq!(s.lost as f64, f(5), "{} {ssrc:08x} lost", r[0]);
         assert!((s.max_delta_ms - f(6)).abs() < 0.002, "{} {ssrc:08x} max delta {} vs {}", r[0], s.max_delta_ms, f(6));
-        assert!((s.mean_jitter_ms - f(7)).abs() < 0.002, "{} {ssrc:08x} mean jitter {} vs {}", r[0], s.mean_jitter_ms, f(7));
-        assert!((s.max_jitter_ms - f(8)).abs() < 0.002, "{} {ssrc:08x} max jitter {} vs {}", r[0], s.max_jitter_ms, f(8));
+        assert!(
+            (s.mean_jitter_ms - f(7)).abs() < 0.002,
+            "{} {ssrc:08x} mean jitter {} vs {}",
+            r[0],
+            s.mean_jitter_ms,
+            f(7)
+        );
+        assert!(
+            (s.max_jitter_ms - f(8)).abs() < 0.002,
+            "{} {ssrc:08x} max jitter {} vs {}",
+            r[0],
+            s.max_jitter_ms,
+            f(8)
+        );
         assert!(s.call.is_some() && s.sdp.is_some(), "{}: corpus streams are explained by their SDP", r[0]);
     }
 }
@@ -1102,7 +1246,8 @@ fn corpus_specials_ipip_ipv6frag_tls_and_one_way() {
     assert_eq!(causes(&fs), vec!["net.rtp_blocked"], "{fs:#?}");
     assert!(fs[0].explanation.contains("192.168.1.13:7078 sent 115 RTP packets"), "{}", fs[0].explanation);
     // the clean two-way calls give no media finding
-    for n in ["MichalCab-ISA_sip.pcap", "MichalCab-ISA_real_call.pcap", "MichalCab-ISA_i_was_called_by_another_pc.pcap"] {
+    for n in ["MichalCab-ISA_sip.pcap", "MichalCab-ISA_real_call.pcap", "MichalCab-ISA_i_was_called_by_another_pc.pcap"]
+    {
         let ing = load(n);
         let a = Analysis::new(&ing, &Options::default());
         let fs = media::findings(&a);

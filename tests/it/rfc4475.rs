@@ -651,7 +651,10 @@ fn wsinv_folding_and_white_space() {
     );
     let c = m.contacts().next().unwrap();
     assert_eq!((c.display, c.uri), (Some(r#"Quoted string \"\""#), "sip:jdrosen@example.com"));
-    assert_eq!((c.param("newparam"), c.param("secondparam"), c.param("q")), (Some(Some("newvalue")), Some(None), Some(Some("0.33"))));
+    assert_eq!(
+        (c.param("newparam"), c.param("secondparam"), c.param("q")),
+        (Some(Some("newvalue")), Some(None), Some(Some("0.33")))
+    );
     let r: Vec<_> = m.routes().map(|r| r.uri).collect();
     assert_eq!(r, vec!["sip:services.example.com;lr;unknownwith=value;unknown-no-value"]);
     assert_eq!(m.value(HeaderName::Subject), Some(""));
