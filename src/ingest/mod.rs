@@ -10,7 +10,8 @@
 //! One file per format family: [`raw`] (start lines), [`asterisk`] (pjsip logger, chan_sip
 //! debug), [`sofia`] (FreeSWITCH siptrace, drachtio), [`capture`] (ngrep/sipgrep, sngrep,
 //! tcpdump -A), [`cisco`] (debug ccsip messages), [`audiocodes`] (syslog with `#012` escapes),
-//! [`applog`] (pjsua, belle-sip, sipsorcery, JsSIP, SIP.js, sipML5, baresip, pyVoIP), [`chat`]
+//! [`applog`] (pjsua, belle-sip, sipsorcery, JsSIP, SIP.js, sipML5, baresip, pyVoIP),
+//! [`wireshark`] (packet dissections exported as text), [`chat`]
 //! (fences, quoting, indentation, wraps, flattened lines), [`partial`] (one-line evidence). The
 //! walk itself is in [`scan`]; [`banner`] dispatches the per-format banner readers.
 //!
@@ -40,6 +41,7 @@ mod raw;
 mod scan;
 mod sofia;
 mod time;
+mod wireshark;
 
 /// A source format sipdiag recognises. `id()` is part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,9 +72,29 @@ pub enum Format {
     Pcap,
     /// One-line log entries that mention a SIP response or failure (partial evidence only).
     LogLine,
+    /// Wireshark / tshark packet dissections exported as text (the message rebuilt from the tree).
+    Wireshark,
 }
 
 impl Format {
+    /// Every format, in declaration order (for labels by id, listings).
+    pub const ALL: [Format; 14] = [
+        Format::RawSip,
+        Format::AsteriskPjsip,
+        Format::AsteriskChanSip,
+        Format::Sofia,
+        Format::Ngrep,
+        Format::Sngrep,
+        Format::CiscoCcsip,
+        Format::AudioCodes,
+        Format::Pjsua,
+        Format::Tcpdump,
+        Format::AppLog,
+        Format::Pcap,
+        Format::LogLine,
+        Format::Wireshark,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             Format::RawSip => "raw",
@@ -88,6 +110,7 @@ impl Format {
             Format::AppLog => "app-log",
             Format::Pcap => "pcap",
             Format::LogLine => "log-line",
+            Format::Wireshark => "wireshark-text",
         }
     }
 
@@ -106,6 +129,7 @@ impl Format {
             Format::AppLog => "SIP stack log",
             Format::Pcap => "packet capture",
             Format::LogLine => "log lines",
+            Format::Wireshark => "Wireshark text export",
         }
     }
 }

@@ -105,6 +105,15 @@ impl<'a> Scan<'a, '_> {
                 i += 1;
                 continue;
             }
+            if super::wireshark::starts(l.text) {
+                if let Some((item, end)) = super::wireshark::frame(&self.lines, i) {
+                    self.end_fragment(&mut frag);
+                    self.out.note_format(Format::Wireshark);
+                    self.out.items.push(item);
+                    i = end;
+                    continue;
+                }
+            }
             // a start line first: it is the common case, and no banner holds one
             let ngrep = pending.as_ref().is_some_and(|p| p.banner.format == Format::Ngrep);
             if let Some(st) = self.find_start(i, ngrep) {
