@@ -25,6 +25,82 @@ pub struct Report {
     /// The overall verdict in one sentence.
     #[serde(default)]
     pub verdict: VerdictOut,
+    /// What a capture file held besides SIP (`null` for text input).
+    #[serde(default)]
+    pub capture: Option<CaptureOut>,
+    /// RTP streams found in a capture (empty for text input).
+    #[serde(default)]
+    pub media: MediaOut,
+}
+
+/// The packet counts of a capture file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CaptureOut {
+    /// `pcap` or `pcapng` (empty when the file header was not recognised).
+    pub container: String,
+    pub packets: u32,
+    pub sip_messages: u32,
+    pub rtp_packets: u32,
+    pub rtcp_packets: u32,
+    /// IP packets that carried neither SIP nor RTP/RTCP.
+    pub other_packets: u32,
+    /// Frames without IP, or of a link type that cannot be read.
+    pub non_ip_packets: u32,
+    /// Packets cut short by the capture's snap length.
+    pub cut_packets: u32,
+    pub first_time_us: Option<i64>,
+    pub last_time_us: Option<i64>,
+    /// SIP over TLS seen on these servers (`host:port`): its messages cannot be read.
+    pub encrypted: Vec<String>,
+    /// The capture holds SIP only (a `port 5060` filter): whether audio flowed cannot be told.
+    pub sip_only: bool,
+}
+
+/// Media seen in a capture.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MediaOut {
+    /// Every RTP stream, in order of first packet.
+    pub streams: Vec<StreamOut>,
+}
+
+/// One RTP stream (one source, destination and SSRC). Times are microseconds, like `time_us`;
+/// loss is `lost` of `expected` (negative `lost`: duplicates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamOut {
+    pub index: u32,
+    pub src: String,
+    pub dst: String,
+    pub ssrc: u32,
+    /// The most used payload type, and its encoding name (`PCMA`, `opus`, `PT 96` when unknown).
+    pub payload_type: u8,
+    pub codec: String,
+    pub packets: u32,
+    pub bytes: u64,
+    /// Packet numbers of the first and last packet of the stream.
+    pub first_packet: u32,
+    pub last_packet: u32,
+    pub first_time_us: i64,
+    pub last_time_us: i64,
+    pub duration_ms: u64,
+    pub expected: u32,
+    pub lost: i64,
+    pub sequence_errors: u32,
+    /// RFC 3550 interarrival jitter: at the end of the stream, mean and max (microseconds).
+    pub jitter_us: u32,
+    pub mean_jitter_us: u32,
+    pub max_jitter_us: u32,
+    /// Largest gap between two packets (microseconds).
+    pub max_gap_us: u64,
+    pub dtmf_packets: u32,
+    pub rtcp_packets: u32,
+    /// Audible loss or jitter.
+    pub poor: bool,
+    /// Index into `calls`.
+    pub call: Option<u32>,
+    /// The message whose SDP names this stream's address (null: found by the RTP heuristics).
+    pub sdp_message: Option<u32>,
+    /// The SDP gave this address (false: only the port matched, a NAT rewrote the address).
+    pub sdp_address_matches: bool,
 }
 
 /// The overall verdict: one sentence and a severity (`error`, `warning`, `info`, `expected`, or
@@ -93,6 +169,13 @@ pub struct CallOut {
     pub dialogs: u32,
     /// Indices into `findings` about this call.
     pub findings: Vec<u32>,
+    /// What a capture says about the call's audio: `unknown`, `none`, `no-rtp`, `one-way`,
+    /// `two-way`, `poor`; null for registrations and other non-calls.
+    #[serde(default)]
+    pub media: Option<String>,
+    /// Indices into `media.streams` of this call's RTP streams.
+    #[serde(default)]
+    pub streams: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +307,7 @@ impl Report {
             cause: v.cause.map(str::to_string),
             call: v.call,
         };
+        let (media, call_media) = media_out(a);
         let calls = a
             .calls
             .calls
@@ -263,6 +347,8 @@ impl Report {
                     .filter(|(_, f)| f.call == Some(ci as u32))
                     .map(|(i, _)| i as u32)
                     .collect(),
+                media: call_media.iter().find(|m| m.call == ci as u32).map(|m| m.state.id().to_string()),
+                streams: call_media.iter().find(|m| m.call == ci as u32).map(|m| m.streams.clone()).unwrap_or_default(),
             })
             .collect();
         // A capture explains each of its problems in a sentence of its own (port, advice).
@@ -312,6 +398,73 @@ impl Report {
             problems,
             findings,
             verdict,
+            capture: ing.capture.as_ref().map(|c| CaptureOut {
+                container: c.container.to_string(),
+                packets: c.packets,
+                sip_messages: c.sip_messages,
+                rtp_packets: c.rtp_packets,
+                rtcp_packets: c.rtcp_packets,
+                other_packets: c.other_packets,
+                non_ip_packets: c.non_ip_packets,
+                cut_packets: c.cut_packets,
+                first_time_us: c.first_micros,
+                last_time_us: c.last_micros,
+                encrypted: c.encrypted.iter().map(|(_, server)| server.to_string()).collect(),
+                sip_only: c.sip_only(),
+            }),
+            media,
         }
     }
+}
+
+/// Microseconds from milliseconds, rounded (never negative).
+fn micros_of_ms(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        (ms * 1000.0).round() as u64
+    } else {
+        0
+    }
+}
+
+/// The capture's RTP streams and each call's media state (nothing to do for text input).
+fn media_out(a: &Analysis<'_>) -> (MediaOut, Vec<crate::media::CallMedia>) {
+    if a.ingested.capture.is_none() {
+        return (MediaOut::default(), Vec::new());
+    }
+    let streams = crate::media::streams(a);
+    let per_call = crate::media::call_media(a, &streams);
+    let jitter = |ms: f64| micros_of_ms(ms).min(u32::MAX as u64) as u32;
+    let out = streams
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StreamOut {
+            index: i as u32,
+            src: s.src.to_string(),
+            dst: s.dst.to_string(),
+            ssrc: s.ssrc,
+            payload_type: s.payload_type,
+            codec: s.codec.clone(),
+            packets: s.packets,
+            bytes: s.bytes,
+            first_packet: s.first_packet,
+            last_packet: s.last_packet,
+            first_time_us: s.first_time.micros,
+            last_time_us: s.last_time.micros,
+            duration_ms: s.duration_ms,
+            expected: s.expected,
+            lost: s.lost,
+            sequence_errors: s.sequence_errors,
+            jitter_us: jitter(s.jitter_ms),
+            mean_jitter_us: jitter(s.mean_jitter_ms),
+            max_jitter_us: jitter(s.max_jitter_ms),
+            max_gap_us: micros_of_ms(s.max_delta_ms),
+            dtmf_packets: s.dtmf_packets,
+            rtcp_packets: s.rtcp_packets,
+            poor: s.is_poor(),
+            call: s.call,
+            sdp_message: s.sdp.map(|m| m.message),
+            sdp_address_matches: s.sdp.is_some_and(|m| m.address_matches),
+        })
+        .collect();
+    (MediaOut { streams: out }, per_call)
 }

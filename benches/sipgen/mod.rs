@@ -46,8 +46,8 @@ impl Rng {
         const H: &[u8] = b"0123456789abcdef";
         (0..n).map(|_| H[self.below(16) as usize] as char).collect()
     }
-    pub fn pick<'s, T>(&mut self, xs: &'s [T]) -> &'s T {
-        &xs[self.below(xs.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
     }
 }
 
@@ -185,7 +185,7 @@ fn v6(rng: &mut Rng) -> String {
 
 fn addr(rng: &mut Rng, ipv6: bool, net: &str) -> Addr {
     let host = if ipv6 { v6(rng) } else { v4(rng, net) };
-    Addr { host, port: *rng.pick(&[5060, 5060, 5060, 5080, 5062, 15060]) }
+    Addr { host, port: rng.pick(&[5060, 5060, 5060, 5080, 5062, 15060]) }
 }
 
 /// Message builder: header lines with the dialog's naming, body, Content-Length.
@@ -381,9 +381,9 @@ fn credentials(rng: &mut Rng, d: &Dialog, uri: &str) -> String {
 fn new_dialog(rng: &mut Rng) -> Dialog {
     let ipv6 = rng.pct(30);
     let compact = rng.pct(25);
-    let transport = *rng.pick(&["UDP", "UDP", "UDP", "TCP", "TLS"]);
-    let (u1, n1) = *rng.pick(&NAMES);
-    let (u2, n2) = *rng.pick(&NAMES);
+    let transport = rng.pick(&["UDP", "UDP", "UDP", "TCP", "TLS"]);
+    let (u1, n1) = rng.pick(&NAMES);
+    let (u2, n2) = rng.pick(&NAMES);
     let domain = rng.pick(&["sip.example.net", "pbx.example.com", "trunk.example.org", "voip.example.io"]).to_string();
     let uac_addr = addr(rng, ipv6, "10.20");
     let uas_addr = addr(rng, ipv6, "198.51");
@@ -402,8 +402,8 @@ fn new_dialog(rng: &mut Rng) -> Dialog {
         domain,
         call_id,
         proxied: rng.pct(40),
-        ua: *rng.pick(&UAS),
-        server: *rng.pick(&SERVERS),
+        ua: rng.pick(&UAS),
+        server: rng.pick(&SERVERS),
     }
 }
 

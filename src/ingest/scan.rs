@@ -106,13 +106,15 @@ impl<'a> Scan<'a, '_> {
                 continue;
             }
             if super::wireshark::starts(l.text) {
+                self.end_fragment(&mut frag);
+                self.out.note_format(Format::Wireshark);
                 if let Some((item, end)) = super::wireshark::frame(&self.lines, i) {
-                    self.end_fragment(&mut frag);
-                    self.out.note_format(Format::Wireshark);
                     self.out.items.push(item);
                     i = end;
                     continue;
                 }
+                // a collapsed tree: the headers were not exported
+                self.out.problems.push(Problem { kind: ProblemKind::UnreadableMessage, line: l.no });
             }
             // a start line first: it is the common case, and no banner holds one
             let ngrep = pending.as_ref().is_some_and(|p| p.banner.format == Format::Ngrep);
@@ -194,7 +196,10 @@ impl<'a> Scan<'a, '_> {
                 }
             }
         }
-        if let Some((status, method)) = self.start_partial(t).or_else(|| partial::detect(t)) {
+        let listed = t.starts_with(' ') && super::wireshark::summary_with_details(&self.lines, i);
+        if let Some((status, method)) =
+            (!listed).then(|| self.start_partial(t).or_else(|| partial::detect(t))).flatten()
+        {
             self.out.note_format(Format::LogLine);
             self.out.partials.push(Partial {
                 line: l.no,

@@ -126,14 +126,25 @@ pub(crate) fn frame<'a>(lines: &[VLine<'a>], i: usize) -> Option<(Item<'a>, usiz
     Some((item, k))
 }
 
+/// A line of the packet list (`      2 0.021000  198.51.100.20  192.0.2.10  SIP  512  Status: 403 …`)
+/// whose packet details follow (`Frame 2: …` within the next lines).
+pub(crate) fn summary_with_details(lines: &[VLine<'_>], i: usize) -> bool {
+    let t = lines[i].text.trim_start();
+    let mut w = t.split_whitespace();
+    let numbered = w.next().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && w.next().is_some_and(|x| x.contains('.') && x.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+    numbered && lines.iter().skip(i + 1).take(3).any(|l| l.text.starts_with("Frame "))
+}
+
 /// Reads the layers printed before the SIP tree of the same packet.
 fn layers<'a>(lines: &[VLine<'a>], i: usize, item: &mut Item<'a>) {
-    let (mut ip, mut ports): (Option<(&'a str, &'a str)>, Option<(u16, u16)>) = (None, None);
+    let mut ip: Option<(&'a str, &'a str)> = None;
+    let mut ports: Option<(u16, u16)> = None;
     for l in lines[..i].iter().rev().take(200) {
-        let t = l.text.trim_start();
-        if t.starts_with("Frame ") {
+        if l.text.starts_with("Frame ") {
             break;
         }
+        let t = l.text.trim_start();
         if let Some(r) = t.strip_prefix("Internet Protocol Version ") {
             if ip.is_none() {
                 let src = field(r, "Src: ");

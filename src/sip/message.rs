@@ -896,10 +896,12 @@ fn walk(body: &str, cl: u64, chars: bool, lf_two: bool) -> usize {
 }
 
 /// The length in bytes of the message starting at `text[0]` (after any blank lines), using
-/// the empty line and Content-Length (wire framing, as for a stream). `None` if the header
-/// block is not complete. Without a usable Content-Length the rest of `text` is the body.
-/// A log that printed CRLF as LF, or decoded bytes as Latin-1, is framed as the wire was.
-/// The result is always a char boundary of `text`.
+/// the empty line and Content-Length (wire framing, as for a stream: RFC 3261 §18.3). `None`
+/// if the header block is not complete. Without a usable Content-Length the body is empty, as
+/// a stream must read it. A header block that ends in a bare-LF empty line is taken as a log
+/// that printed CRLF as LF, and text decoded as Latin-1 (one char per byte) is counted by
+/// chars when that is what ends the message: both are framed as the wire had them. The result
+/// is always a char boundary of `text`.
 pub fn frame_len(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut pos = b.iter().position(|&c| c != b'\r' && c != b'\n')?;
@@ -928,7 +930,7 @@ pub fn frame_len(text: &str) -> Option<usize> {
         pos = end + 1;
     };
     let body = &text[body_start..];
-    let Some(cl) = cl else { return Some(text.len()) };
+    let cl = cl.unwrap_or(0);
     let primary = if !lf_only && body.is_ascii() {
         usize::try_from(cl).unwrap_or(usize::MAX).min(body.len())
     } else {
@@ -996,8 +998,8 @@ mod tests {
         assert_eq!(frame_len("OPTIONS sip:a@b SIP/2.0\r\nl: 2\r\n"), None);
         // LF log: 2 wire bytes per line end
         assert_eq!(frame_len("SIP/2.0 200 OK\nl: 10\n\nv=0\no=x\nnext"), Some(30));
-        // no Content-Length: everything
-        assert_eq!(frame_len("SIP/2.0 200 OK\n\nv=0\n"), Some(20));
+        // no Content-Length: no body
+        assert_eq!(frame_len("SIP/2.0 200 OK\n\nv=0\n"), Some(16));
         // never inside a char
         let t = "SIP/2.0 200 OK\r\nl: 1\r\n\r\n\u{e9}\u{e9}";
         assert!(t.is_char_boundary(frame_len(t).unwrap()));

@@ -179,23 +179,7 @@ pub fn call_result(r: &Report, c: &CallOut) -> String {
 
 /// The words for a format id of the report (`asterisk-pjsip` → `Asterisk pjsip logger`).
 pub fn format_label(id: &str) -> String {
-    use crate::ingest::Format::*;
-    const ALL: &[crate::ingest::Format] = &[
-        RawSip,
-        AsteriskPjsip,
-        AsteriskChanSip,
-        Sofia,
-        Ngrep,
-        Sngrep,
-        CiscoCcsip,
-        AudioCodes,
-        Pjsua,
-        Tcpdump,
-        AppLog,
-        Pcap,
-        LogLine,
-    ];
-    ALL.iter().find(|f| f.id() == id).map_or_else(|| id.to_string(), |f| f.label().to_string())
+    crate::ingest::Format::ALL.iter().find(|f| f.id() == id).map_or_else(|| id.to_string(), |f| f.label().to_string())
 }
 
 /// Plural helper: `1 message`, `3 messages`.

@@ -301,6 +301,18 @@ const CASES: &[Case] = &[
         problems: &[],
     },
     Case {
+        // rebuilt from the dissection tree; the third packet was exported collapsed: its
+        // request line is evidence, the message cannot be read
+        fixture: "wireshark_text.txt",
+        formats: &["wireshark-text", "log-line"],
+        items: &[
+            "L12 wireshark-text 17l 'INVITE sip:+15555550100@198.51.100.20 SIP/2.0' 192.0.2.10:5060>198.51.100.20:5060 UDP - @Mar  5, 2024 10:15:01.123456789",
+            "L56 wireshark-text 8l 'SIP/2.0 403 Forbidden' 198.51.100.20:5060>192.0.2.10:40312 TCP - @Mar  5, 2024 10:15:01.144456789",
+        ],
+        partials: &["L74 - ACK"],
+        problems: &["L74 unreadable_message"],
+    },
+    Case {
         fixture: "masked.txt",
         formats: &["raw"],
         items: &["L1 raw 9l 'SIP/2.0 200 OK' ->- - - @-"],
@@ -411,6 +423,7 @@ fn prefixes_and_escapes_are_removed() {
         ("tcpdump.txt", &["..c..", "E.."], "\n"),
         ("baresip_pyvoip.txt", &["\\r\\n", "b'"], "\n"),
         ("js_console.txt", &["RECV:"], "\n"),
+        ("wireshark_text.txt", &["Method:", "Transport:", "Message Header", "(v)", "Media Type"], "\r\n"),
     ];
     for (fx, banned, eol) in cases {
         let text = fixture(&format!("ingest/{fx}"));

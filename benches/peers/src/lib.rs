@@ -58,7 +58,8 @@ impl Fields {
 }
 
 /// Names of the checked fields, in [`FieldErrors`] order.
-pub const FIELD_NAMES: [&str; 9] = ["via_branch", "via_host", "from_tag", "to_tag", "call_id", "cseq", "contact", "sdp_c", "sdp_m"];
+pub const FIELD_NAMES: [&str; 9] =
+    ["via_branch", "via_host", "from_tag", "to_tag", "call_id", "cseq", "contact", "sdp_c", "sdp_m"];
 
 /// Per-field error counts of one parser over the corpus.
 #[derive(Debug, Default, Clone)]

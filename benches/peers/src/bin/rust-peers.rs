@@ -47,9 +47,10 @@ fn rsip_fields(msg: &str, f: &mut Fields) {
     let body = m.body();
     if !body.is_empty() {
         // rsip has no SDP parser; sdp-rs is its author's companion crate
-        if let Ok(sdp) = std::str::from_utf8(body).map_err(|_| ()).and_then(|s| {
-            sdp_rs::SessionDescription::try_from(s.to_string()).map_err(|_| ())
-        }) {
+        if let Ok(sdp) = std::str::from_utf8(body)
+            .map_err(|_| ())
+            .and_then(|s| sdp_rs::SessionDescription::try_from(s.to_string()).map_err(|_| ()))
+        {
             if let Some(md) = sdp.media_descriptions.first() {
                 f.sdp_port = md.media.port;
                 if let Some(c) = md.connections.first().or(sdp.connection.as_ref()) {
@@ -185,16 +186,16 @@ fn peers() -> Vec<Peer> {
             typed: true,
             parse: sipdiag_fields,
         },
-        Peer {
-            name: "sipdiag (split only)",
-            note: "sip::parse, no field read",
-            typed: false,
-            parse: sipdiag_split,
-        },
+        Peer { name: "sipdiag (split only)", note: "sip::parse, no field read", typed: false, parse: sipdiag_split },
         Peer { name: "memchr floor", note: "line ends + header/body split", typed: false, parse: memchr_floor },
     ];
     #[cfg(feature = "rsip")]
-    v.push(Peer { name: "rsip 0.4 + sdp-rs 0.2", note: "SipMessage::try_from + typed()", typed: true, parse: rsip_fields });
+    v.push(Peer {
+        name: "rsip 0.4 + sdp-rs 0.2",
+        note: "SipMessage::try_from + typed()",
+        typed: true,
+        parse: rsip_fields,
+    });
     #[cfg(feature = "ezk")]
     v.push(Peer {
         name: "ezk-sip-types 0.6 + ezk-sdp-types",
@@ -295,7 +296,8 @@ fn main() {
         }
         let mbps = s.mbps(bytes);
         let mps = msgs.len() as f64 / s.best().as_secs_f64();
-        let correct = if p.typed { format!("{:.1}%", 100.0 * errs.correct as f64 / msgs.len() as f64) } else { "n/a".into() };
+        let correct =
+            if p.typed { format!("{:.1}%", 100.0 * errs.correct as f64 / msgs.len() as f64) } else { "n/a".into() };
         let mut wrong = errs.summary();
         if panics > 0 {
             wrong = format!("panicked on {panics}; {wrong}");
