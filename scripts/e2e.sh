@@ -31,4 +31,4 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-E2E_URL="http://127.0.0.1:$port/" E2E_DIST="$root/dist" node --test tests/e2e/app.test.cjs
+E2E_URL="http://127.0.0.1:$port/" E2E_DIST="$root/dist" node --test tests/e2e/*.test.cjs

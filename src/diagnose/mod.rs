@@ -181,10 +181,10 @@ pub fn diagnose(a: &Analysis<'_>, options: &Options) -> Vec<Finding> {
         syntax::run(&mut cx);
     }
     logs::run(&mut cx);
+    // media findings first: one-way audio is a fault even when the signalling was clean
+    cx.out.extend(crate::media::findings(a));
     no_fault(&mut cx);
-    let mut findings = cx.out;
-    findings.extend(crate::media::findings(a));
-    rank(merge(findings), options)
+    rank(merge(cx.out), options)
 }
 
 /// With no fault found, says so — citing the exchanges that completed.

@@ -12,6 +12,9 @@ pub const KEY_INPUT: &str = "sipdiag.input";
 pub const KEY_PROFILE: &str = "sipdiag.profile";
 pub const KEY_PBX: &str = "sipdiag.pbx";
 
+/// Values longer than this are not even offered to local storage.
+const STORE_LIMIT: usize = 5 << 20;
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
@@ -27,6 +30,11 @@ pub fn save(key: &str, value: &str) -> bool {
     let Some(s) = storage() else { return false };
     if value.is_empty() {
         return s.remove_item(key).is_ok();
+    }
+    // Past the storage quota (about 5 million characters) a copy would only be refused.
+    if value.len() > STORE_LIMIT {
+        let _ = s.remove_item(key);
+        return false;
     }
     if s.set_item(key, value).is_ok() {
         return true;
@@ -77,21 +85,18 @@ pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
     });
 }
 
-/// Reads a file as text (invalid UTF-8 is replaced, never refused), then calls `done` with its
-/// name and text, or an error in words.
-pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<(String, String), String>) + 'static) {
+/// Reads a file's bytes, then calls `done` with its name and bytes, or an error in words. (Text
+/// or capture is decided by the caller: `super::capture::load_file`.)
+pub fn read_bytes(file: web_sys::File, done: impl FnOnce(Result<(String, Vec<u8>), String>) + 'static) {
     let name = file.name();
+    // Larger than the page can hold: refuse before reading a byte.
+    if let Some(msg) = crate::view::worker::too_large(file.size() as usize) {
+        return done(Err(msg));
+    }
     let promise = file.array_buffer();
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(buf) => {
-                let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                let text = match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                };
-                done(Ok((name, text)))
-            }
+            Ok(buf) => done(Ok((name, js_sys::Uint8Array::new(&buf).to_vec()))),
             Err(_) => done(Err(format!("Could not read \u{201c}{name}\u{201d}."))),
         }
     });
@@ -133,4 +138,178 @@ pub fn reveal(node: &NodeRef) {
         opts.set_block(web_sys::ScrollLogicalPosition::Start);
         el.scroll_into_view_with_scroll_into_view_options(&opts);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Share and export: the address bar, downloads, the ladder as a file
+// ---------------------------------------------------------------------------------------------
+
+/// Storage key of the user's own input kept while a shared link's trace is shown.
+pub const KEY_PREVIOUS: &str = "sipdiag.input.before-link";
+
+/// The address's fragment with its `#` (`""` when there is none).
+pub fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page address without its fragment: the base of a shared link.
+pub fn page_base() -> String {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Removes the fragment from the address bar without reloading or adding a history entry.
+pub fn clear_hash() {
+    let Some(w) = web_sys::window() else { return };
+    if w.location().hash().map_or(true, |h| h.is_empty()) {
+        return;
+    }
+    let (Ok(path), Ok(search)) = (w.location().pathname(), w.location().search()) else { return };
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}")));
+    }
+}
+
+/// A window event listener; dropping it removes the listener.
+pub struct Listener {
+    event: &'static str,
+    closure: Closure<dyn FnMut()>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Calls `f` with the new fragment whenever the address's fragment changes.
+pub fn on_hash_change(f: impl Fn(String) + 'static) -> Option<Listener> {
+    let closure = Closure::<dyn FnMut()>::new(move || f(location_hash()));
+    web_sys::window()?.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
+    Some(Listener { event: "hashchange", closure })
+}
+
+/// Offers `url` (an object or data URL) as a download named `name`.
+pub fn download_url(name: &str, url: &str) -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else {
+        return false;
+    };
+    a.set_href(url);
+    a.set_download(name);
+    let _ = a.style().set_property("display", "none");
+    let Some(body) = doc.body() else { return false };
+    if body.append_child(&a).is_err() {
+        return false;
+    }
+    a.click();
+    a.remove();
+    true
+}
+
+/// Offers text as a download (`mime` like `text/markdown`); `false` when the browser refuses.
+pub fn download_text(name: &str, mime: &str, text: &str) -> bool {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(&format!("{mime};charset=utf-8"));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let ok = download_url(name, &url);
+    // revoke once the download has started
+    let revoke = url.clone();
+    if let Some(t) = set_timeout(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&revoke);
+    }) {
+        std::mem::forget(t);
+    }
+    ok
+}
+
+/// Selects the whole text of an input (the share link, so it can be copied by hand).
+pub fn select_all(node: &NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlInputElement>() {
+        el.select();
+    }
+}
+
+/// The first element matching a CSS selector.
+pub fn query(selector: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.query_selector(selector).ok()?
+}
+
+/// An SVG element as a standalone document: every element's computed `props` written into its
+/// `style` attribute (so it renders without the page's style sheet, in the theme it is shown
+/// in), and a background of `background`'s computed colour. The copy is made in a separate XML
+/// document, so its style attributes are not the page's (whose content security policy allows
+/// no inline styles). Returns the XML and the size in pixels.
+pub fn standalone_svg(svg: &web_sys::Element, props: &[&str], background: Option<&web_sys::Element>) -> Option<(String, f64, f64)> {
+    const SVG_NS: &str = "http://www.w3.org/2000/svg";
+    let w = web_sys::window()?;
+    let page = w.document()?;
+    let doc = page.implementation().ok()?.create_document(Some(SVG_NS), "svg").ok()?;
+    let copy: web_sys::Element = doc.import_node_with_deep(svg, true).ok()?.dyn_into().ok()?;
+    let root = doc.document_element()?;
+    doc.replace_child(&copy, &root).ok()?;
+    let originals = svg.query_selector_all("*").ok()?;
+    let copies = copy.query_selector_all("*").ok()?;
+    let style_of = |el: &web_sys::Element| -> Option<String> {
+        let cs = w.get_computed_style(el).ok()??;
+        Some(crate::view::share::inline_style(
+            props.iter().map(|p| (*p, cs.get_property_value(p).unwrap_or_default())),
+        ))
+    };
+    for i in 0..originals.length().min(copies.length()) {
+        let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) else { continue };
+        let (Ok(o), Ok(c)) = (o.dyn_into::<web_sys::Element>(), c.dyn_into::<web_sys::Element>()) else { continue };
+        if let Some(style) = style_of(&o) {
+            let _ = c.set_attribute("style", &style);
+        }
+        // interaction hooks mean nothing in a file
+        for a in ["tabindex", "role", "aria-pressed"] {
+            let _ = c.remove_attribute(a);
+        }
+    }
+    if let Some(style) = style_of(svg) {
+        let _ = copy.set_attribute("style", &style);
+    }
+    let width: f64 = svg.get_attribute("width")?.parse().ok()?;
+    let height: f64 = svg.get_attribute("height")?.parse().ok()?;
+    let bg = background
+        .and_then(|b| w.get_computed_style(b).ok().flatten())
+        .and_then(|cs| cs.get_property_value("background-color").ok())
+        .filter(|c| !c.is_empty() && c != "rgba(0, 0, 0, 0)")
+        .unwrap_or_else(|| "#ffffff".to_string());
+    let rect = doc.create_element_ns(Some(SVG_NS), "rect").ok()?;
+    for (k, v) in [("x", "0"), ("y", "0"), ("width", "100%"), ("height", "100%")] {
+        let _ = rect.set_attribute(k, v);
+    }
+    let _ = rect.set_attribute("fill", &bg);
+    let _ = copy.insert_before(&rect, copy.first_child().as_ref());
+    let xml = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&copy).ok()?;
+    Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"), width, height))
+}
+
+/// Draws an SVG document into a canvas at `scale` and calls `done` with a PNG data URL (or
+/// `None` when the browser cannot). The SVG is loaded as a `data:` URL, which the page's
+/// content security policy allows for images.
+pub fn svg_to_png(svg: String, width: f64, height: f64, scale: f64, done: impl FnOnce(Option<String>) + 'static) {
+    let run = async move {
+        let doc = web_sys::window()?.document()?;
+        let img = web_sys::HtmlImageElement::new().ok()?;
+        img.set_width(width as u32);
+        img.set_height(height as u32);
+        let url = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&svg));
+        img.set_src(&url);
+        wasm_bindgen_futures::JsFuture::from(img.decode()).await.ok()?;
+        let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+        canvas.set_width((width * scale).ceil() as u32);
+        canvas.set_height((height * scale).ceil() as u32);
+        let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        ctx.scale(scale, scale).ok()?;
+        ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, width, height).ok()?;
+        canvas.to_data_url_with_type("image/png").ok()
+    };
+    wasm_bindgen_futures::spawn_local(async move { done(run.await) });
 }

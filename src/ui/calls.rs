@@ -1,9 +1,12 @@
 //! The calls list: one row per call, registration or other dialog, with time, parties, kind,
 //! result, duration and a findings badge. Selecting a row drives the ladder and message view.
+//! A long list shown whole is windowed (`crate::view::window`): only the rows in and near its
+//! scrolled view are in the page.
 
 use crate::report::Report;
 use crate::view::format;
 use crate::view::state::{Action, Shared};
+use crate::view::window::{self, Window};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,34 +22,80 @@ const FIRST_ROWS: usize = 200;
 #[function_component(CallsTable)]
 pub fn calls_table(p: &CallsProps) -> Html {
     let show_all = use_state(|| false);
+    // Scroll offset, view height and row height of a windowed list (pixels).
+    let view = use_state(|| (0u32, 640u32, 37u32));
+    let area = use_node_ref();
     let r = &*p.report;
+    let windowed = *show_all && r.calls.len() > window::WINDOW_MIN;
+    // A selection made elsewhere (an evidence chip) scrolls a windowed list to its row.
+    {
+        let area = area.clone();
+        let (_, view_h, row_h) = *view;
+        use_effect_with((p.selected, windowed), move |&(selected, windowed)| {
+            if let (true, Some(c), Some(el)) = (windowed, selected, area.cast::<web_sys::Element>()) {
+                let top = window::scroll_to(c as usize, row_h, view_h) as i32;
+                if (el.scroll_top() - top).abs() > view_h as i32 / 2 {
+                    el.set_scroll_top(top);
+                }
+            }
+        });
+    }
     if r.calls.is_empty() {
         return html! {};
     }
     // Keep the selected call visible even when it is past the first rows.
     let limit = if *show_all { usize::MAX } else { FIRST_ROWS.max(p.selected.map_or(0, |c| c as usize + 1)) };
     let hidden = r.calls.len().saturating_sub(limit);
+    let win = if windowed {
+        let (top, view_h, row_h) = *view;
+        window::scrolled(r.calls.len(), row_h, top, view_h, 12)
+    } else {
+        Window { start: 0, end: limit.min(r.calls.len()), before: 0, after: 0 }
+    };
+    let on_scroll = {
+        let (area, view) = (area.clone(), view.clone());
+        Callback::from(move |_: Event| {
+            let Some(el) = area.cast::<web_sys::Element>() else { return };
+            let row_h = el
+                .query_selector("tbody tr[data-call-id]")
+                .ok()
+                .flatten()
+                .map(|tr| tr.client_height())
+                .filter(|&h| h > 0)
+                .map_or(view.2, |h| h as u32);
+            let next = (el.scroll_top().max(0) as u32, el.client_height().max(0) as u32, row_h);
+            if next != *view {
+                view.set(next);
+            }
+        })
+    };
     let on_more = {
         let show_all = show_all.clone();
         Callback::from(move |_| show_all.set(true))
     };
+    // Captures: a media column, and times in UTC (the capture's clock).
+    let capture = crate::view::capture::is_capture(r);
     html! {
         <section class="calls" aria-labelledby="calls-title">
             <h3 id="calls-title" class="section-title">{format!("Calls ({})", r.calls.len())}</h3>
-            <div class="table-scroll">
+            <div class={classes!("table-scroll", windowed.then_some("windowed"))} ref={area} onscroll={on_scroll}>
                 <table class="calls-table">
                     <thead>
                         <tr>
-                            <th scope="col">{"Time"}</th>
+                            <th scope="col">{if capture { "Time (UTC)" } else { "Time" }}</th>
                             <th scope="col">{"From \u{2192} To"}</th>
                             <th scope="col">{"Kind"}</th>
                             <th scope="col">{"Result"}</th>
                             <th scope="col">{"Duration"}</th>
+                            if capture { <th scope="col">{"Media"}</th> }
                             <th scope="col">{"Findings"}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        { for r.calls.iter().take(limit).map(|c| {
+                        if win.before > 0 {
+                            <tr class="spacer" aria-hidden="true"><td colspan="7" height={win.before.to_string()}></td></tr>
+                        }
+                        { for r.calls[win.start..win.end].iter().map(|c| {
                             let idx = c.index;
                             let selected = p.selected == Some(idx);
                             let onclick = {
@@ -75,6 +124,14 @@ pub fn calls_table(p: &CallsProps) -> Html {
                                     <td>{format::call_kind(&c.kind)}</td>
                                     <td class={status_class}>{format::call_result(r, c)}</td>
                                     <td class="num">{duration}</td>
+                                    if capture {
+                                        <td class="media-cell">
+                                            { match c.media.as_deref() {
+                                                Some(m) => super::capture::media_badge(m),
+                                                None => html! { <span class="muted">{"\u{2014}"}</span> },
+                                            } }
+                                        </td>
+                                    }
                                     <td>
                                         if let Some(w) = worst {
                                             <span class={classes!("count-badge", format::severity_class(w))}
@@ -90,6 +147,9 @@ pub fn calls_table(p: &CallsProps) -> Html {
                                 </tr>
                             }
                         }) }
+                        if win.after > 0 {
+                            <tr class="spacer" aria-hidden="true"><td colspan="7" height={win.after.to_string()}></td></tr>
+                        }
                     </tbody>
                 </table>
             </div>

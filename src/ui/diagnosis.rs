@@ -145,7 +145,7 @@ fn finding(
             if !f.evidence.is_empty() {
                 <ul class="evidence" aria-label="Evidence">
                     { for f.evidence.iter().map(|e| {
-                        let chip = format::evidence_chip(e);
+                        let chip = crate::view::capture::evidence_chip(r, e);
                         let title = if e.excerpt.is_empty() { chip.clone() } else { e.excerpt.clone() };
                         match e.message {
                             Some(m) => {

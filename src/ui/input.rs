@@ -72,6 +72,9 @@ pub struct InputProps {
     pub report: Option<Shared<Report>>,
     pub ms: Option<f64>,
     pub symptoms_open: bool,
+    /// A capture file loaded instead of text: the box shows a summary line.
+    #[prop_or_default]
+    pub capture: Option<crate::view::capture::Capture>,
     pub dispatch: Callback<Action>,
 }
 
@@ -103,21 +106,22 @@ pub fn input_panel(p: &InputProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::ShowText))
     };
+    // A capture shows as one summary line; typing over it replaces the capture.
+    let summary = p.capture.as_ref().map(|c| crate::view::capture::summary(c, p.report.as_deref()));
     let on_input = {
         let d = p.dispatch.clone();
+        let summary = summary.clone();
         Callback::from(move |e: InputEvent| {
-            d.emit(Action::SetText(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
+            let value = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+            d.emit(Action::SetText(match &summary {
+                Some(s) => crate::view::capture::edit_over_summary(s, &value),
+                None => value,
+            }))
         })
     };
     let load_file = {
         let d = p.dispatch.clone();
-        move |file: web_sys::File| {
-            let d = d.clone();
-            browser::read_file(file, move |res| match res {
-                Ok((name, text)) => d.emit(Action::LoadFile { name, text }),
-                Err(msg) => d.emit(Action::Flash(msg)),
-            });
-        }
+        move |file: web_sys::File| super::capture::load_file(file, d.clone())
     };
     let on_drop = {
         let load_file = load_file.clone();
@@ -162,7 +166,7 @@ pub fn input_panel(p: &InputProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::ToggleSymptoms))
     };
-    let empty = p.text.trim().is_empty();
+    let empty = p.text.trim().is_empty() && p.capture.is_none();
     let size_mb = format!("{:.1} MB", p.text.len() as f64 / 1_048_576.0);
     let hidden_note = match &p.source {
         Source::File(name) => format!("{name} ({size_mb}) is loaded and analysed below. It is too large to show here; type or paste to replace it."),
@@ -173,7 +177,10 @@ pub fn input_panel(p: &InputProps) -> Html {
     } else if p.pending {
         "Analysing\u{2026}".to_string()
     } else if p.report.as_ref().is_some_and(|r| r.messages.is_empty() && r.partials.is_empty()) {
-        "No SIP found yet.".to_string()
+        match &p.capture {
+            Some(c) => format!("From {}: no readable SIP message in the capture.", c.name),
+            None => "No SIP found yet.".to_string(),
+        }
     } else if let Some(r) = &p.report {
         let formats: Vec<String> = r.formats.iter().map(|f| format::format_label(f)).collect();
         let read_as = if formats.is_empty() { String::new() } else { format!(" Read as {}.", formats.join(", ")) };
@@ -206,18 +213,22 @@ pub fn input_panel(p: &InputProps) -> Html {
             <textarea
                 id="trace-input"
                 ref={area}
-                value={if p.hidden { AttrValue::Static("") } else { p.text.clone() }}
+                value={match &summary {
+                    Some(s) => AttrValue::from(s.clone()),
+                    None if p.hidden => AttrValue::Static(""),
+                    None => p.text.clone(),
+                }}
                 oninput={on_input}
                 onpaste={on_paste}
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
                 wrap="off"
-                rows={if empty { "12" } else { "8" }}
+                rows={if p.capture.is_some() { "2" } else if empty { "12" } else { "8" }}
                 aria-describedby="input-hint"
                 placeholder={if p.hidden { AttrValue::from(hidden_note.clone()) } else { AttrValue::Static("Paste here: Asterisk (pjsip logger, /var/log/asterisk/full), FreeSWITCH siptrace, \
                     3CX, sngrep or ngrep output, Cisco CUBE debug, raw SIP messages\u{2026}\n\n\
-                    Or drop a log file on this box.") }}
+                    Or drop a log file or a .pcap/.pcapng capture on this box.") }}
             />
             if p.hidden {
                 <p class="big-note">
@@ -226,14 +237,25 @@ pub fn input_panel(p: &InputProps) -> Html {
                     {" (slow)"}
                 </p>
             }
+            if let Some(c) = &p.capture {
+                <p class="big-note capture-note">
+                    {"The capture is read here, packet by packet; nothing is uploaded. "}
+                    { if c.kept() {
+                        "It is kept in this browser so a reload does not lose it; Clear removes it.".to_string()
+                    } else {
+                        format!("At {} it is too large to keep in this browser: after a reload, drop it again.",
+                            crate::view::capture::size(c.bytes.len()))
+                    } }
+                </p>
+            }
             <div class="input-bar">
                 <p id="input-hint" class="hint">
-                    {"Paste, type or drop a text log \u{2014} it is analysed as you go, right here in your browser."}
+                    {"Paste, type or drop a text log or a capture file \u{2014} it is analysed as you go, right here in your browser."}
                 </p>
                 <div class="input-actions">
                     <label class="button file-button">
                         {"Open a file\u{2026}"}
-                        <input type="file" accept=".txt,.log,.sip,text/plain" onchange={on_pick} aria-label="Open a log file" />
+                        <input type="file" accept=".txt,.log,.sip,.pcap,.pcapng,.cap,text/plain,application/vnd.tcpdump.pcap" onchange={on_pick} aria-label="Open a log or capture file" />
                     </label>
                     <button type="button" class="button" onclick={on_clear} disabled={empty}>{"Clear"}</button>
                 </div>

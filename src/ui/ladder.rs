@@ -31,7 +31,9 @@ pub fn ladder_view(p: &LadderProps) -> Html {
     let layout: std::rc::Rc<Ladder> = {
         let report = p.report.clone();
         use_memo((p.report.clone(), p.call, p.edge_host.clone()), move |(_, call, edge)| {
-            ladder::layout(&report, *call, edge)
+            let mut l = ladder::layout(&report, *call, edge);
+            crate::view::capture::add_media(&report, *call, &mut l);
+            l
         })
     };
     let r = &*p.report;
@@ -63,6 +65,7 @@ pub fn ladder_view(p: &LadderProps) -> Html {
                 <span class="lg fail">{"failure"}</span>
                 <span class="lg retx">{"resent"}</span>
                 <span class="lg sdp">{"SDP = carries media offer/answer"}</span>
+                if !l.media.is_empty() { <span class="lg rtp">{"RTP stream (band: first to last packet)"}</span> }
             </p>
             <div class="ladder-scroll" tabindex="0" role="region" aria-label="Ladder diagram (scrolls sideways)">
                 <svg data-ladder={call.call_id.clone()} width={w.to_string()} height={h.to_string()}
@@ -96,6 +99,8 @@ pub fn ladder_view(p: &LadderProps) -> Html {
                             </g>
                         }
                     }) }
+                    // RTP streams of a capture, under the messages
+                    { super::capture::lanes_svg(l) }
                     // rows
                     { for l.rows.iter().map(|row| {
                         let (onclick, onkeydown) = open(row.message);

@@ -16,7 +16,14 @@ pub struct MessageProps {
 pub fn message_view(p: &MessageProps) -> Html {
     let detail: std::rc::Rc<Option<MessageDetail>> = {
         let report = p.report.clone();
-        use_memo((p.report.clone(), p.index), move |(_, i)| message::detail(&report, *i))
+        use_memo((p.report.clone(), p.index), move |(_, i)| {
+            // a captured message is one packet: its lines are counted within it
+            if crate::view::capture::is_capture(&report) {
+                crate::view::capture::message_detail(&report, *i)
+            } else {
+                message::detail(&report, *i)
+            }
+        })
     };
     let Some(d) = &*detail else { return html! {} };
     html! {

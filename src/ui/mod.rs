@@ -11,16 +11,20 @@
 
 mod browser;
 mod calls;
+mod capture;
 mod diagnosis;
 mod input;
 mod ladder;
 mod message;
 mod notes;
+mod share;
 mod symptoms;
+pub mod worker;
 
 use crate::diagnose::Options;
 use crate::report::Report;
 use crate::view::state::{Action, Shared, Source, State};
+use crate::view::worker::JobEvent;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -56,11 +60,17 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
-        State::new(
+        let s = State::new(
             browser::load(browser::KEY_INPUT).unwrap_or_default(),
             browser::load(browser::KEY_PROFILE).unwrap_or_default(),
             browser::load(browser::KEY_PBX).unwrap_or_default(),
-        )
+        );
+        let s = match capture::restore() {
+            Some(c) => s.apply(Action::LoadCapture { capture: c, restored: true }),
+            None => s,
+        };
+        // a link in the address (#v1.… / #d1.…) opens over the restored input
+        share::on_load(s)
     });
     let dispatch = state.dispatcher().to_callback();
 
@@ -69,26 +79,47 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         let text = state.text.clone();
+        let bytes = state.capture.as_ref().map(|c| c.bytes.clone());
         let options = state.options();
         let typed = state.source == Source::Typed;
+        // a shared link's trace is not saved over the user's own input
+        let saves = state.saves_input();
         use_effect_with(state.rev, move |&rev| {
             let small = text.len() <= SAVE_NOW_LIMIT;
-            if small {
+            if small && saves {
                 browser::save(browser::KEY_INPUT, &text);
             }
             let delay = if typed { DEBOUNCE_MS } else { 0 };
+            // Large inputs go to the analysis worker (`worker::run`); the job is cancelled when
+            // the input changes again.
+            let job: Rc<std::cell::RefCell<Option<worker::Job>>> = Rc::default();
+            let slot = job.clone();
             let timer = browser::set_timeout(delay, move || {
-                if !small {
+                if !small && saves {
                     browser::save(browser::KEY_INPUT, &text);
                 }
-                let t0 = browser::now_ms();
-                let report = run_analysis(&text, &options);
-                let ms = browser::now_ms() - t0;
-                dispatcher.dispatch(Action::Analysed { rev, report: Shared::new(report), ms });
+                let input = match &bytes {
+                    Some(b) => worker::JobInput::Bytes(b.0.clone()),
+                    None => worker::JobInput::Text(text.clone()),
+                };
+                let d = dispatcher.clone();
+                let on_stage = move |s| d.dispatch(Action::Job { rev, event: JobEvent::Stage(s) });
+                let started = worker::run(input, &options, on_stage, move |outcome| match outcome {
+                    Ok((report, ms)) => dispatcher.dispatch(Action::Analysed { rev, report: Shared::new(report), ms }),
+                    Err(m) => dispatcher.dispatch(Action::Job { rev, event: JobEvent::Failed(m) }),
+                });
+                *slot.borrow_mut() = Some(started);
             });
-            move || drop(timer)
+            move || {
+                drop(timer);
+                drop(job.borrow_mut().take());
+            }
         });
     }
+    // Keep a small capture for a reload; forget it when the input changes.
+    use_effect_with(state.capture.clone(), |c| capture::keep(c.as_ref()));
+    // Links: opened on load and when the address changes; the fragment kept only while it matches.
+    share::use_link_sync(&state);
     // Remember the pickers.
     use_effect_with((state.profile.clone(), state.pbx.clone()), |(profile, pbx)| {
         browser::save(browser::KEY_PROFILE, profile);
@@ -116,16 +147,24 @@ pub fn app() -> Html {
     }
 
     let report = state.current_report().cloned();
-    let analysis = if state.text.trim().is_empty() {
+    let analysis = if state.is_empty() {
         "empty"
     } else if state.pending() {
         "pending"
     } else {
         "done"
     };
-    let notice = report.as_ref().and_then(|r| crate::view::notice::notice(&state.text, r));
+    let notice = report.as_ref().and_then(|r| {
+        if crate::view::capture::is_capture(r) {
+            crate::view::capture::notice(r)
+        } else {
+            crate::view::notice::notice(&state.text, r)
+        }
+    });
     let profile_host = crate::kb::profile(&state.profile).map_or("", |p| p.edge_host);
     let has_messages = report.as_ref().is_some_and(|r| !r.messages.is_empty() || !r.partials.is_empty());
+    // a diagnosis-only link is shown instead of the results
+    let link_diagnosis = state.diagnosis_link();
 
     html! {
         <div class={classes!("app", has_messages.then_some("has-report"))} data-analysis={analysis}>
@@ -148,8 +187,15 @@ pub fn app() -> Html {
                     report={report.clone()}
                     ms={state.analysis_ms}
                     symptoms_open={state.symptoms_open}
+                    capture={state.capture.clone()}
                     dispatch={dispatch.clone()}
                 />
+                <worker::JobNote
+                    stage={state.job_stage()}
+                    failure={state.job_failure().map(|f| AttrValue::from(f.to_string()))}
+                    size={state.capture.as_ref().map_or(state.text.len(), |c| c.bytes.len())}
+                />
+                <share::LinkNotice link={state.link.clone()} previous={state.previous.is_some()} dispatch={dispatch.clone()} />
                 if let Some(n) = notice.clone() {
                     <notes::Banner notice={n} pbx={state.pbx.clone()} />
                 }
@@ -162,7 +208,24 @@ pub fn app() -> Html {
                         dispatch={dispatch.clone()}
                     />
                 }
-                if let Some(r) = report.clone().filter(|_| has_messages) {
+                if let Some(d) = link_diagnosis.clone() {
+                    <share::LinkDiagnosis link={d} pbx={state.pbx.clone()} dispatch={dispatch.clone()} />
+                }
+                if let Some(r) = report.clone().filter(|_| has_messages && link_diagnosis.is_none()) {
+                    <share::ShareBar
+                        report={r.clone()}
+                        text={state.text.clone()}
+                        rev={state.rev}
+                        capture={state.capture.is_some()}
+                        options={state.options()}
+                        selected_call={state.selected_call}
+                        selected_msg={state.selected_msg}
+                        open={state.share_open}
+                        form={state.share.clone()}
+                        dispatch={dispatch.clone()}
+                    />
+                }
+                if let Some(r) = report.clone().filter(|_| has_messages && link_diagnosis.is_none()) {
                     <div class="results">
                         <div class="col-diagnosis">
                             <diagnosis::Diagnosis
@@ -183,6 +246,7 @@ pub fn app() -> Html {
                                     selected_msg={state.selected_msg}
                                     dispatch={dispatch.clone()}
                                 />
+                                <capture::MediaPanel report={r.clone()} call={c} />
                             }
                             <div ref={message_ref} class="message-anchor">
                                 if let Some(m) = state.selected_msg {

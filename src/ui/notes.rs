@@ -63,6 +63,9 @@ pub fn parse_notes(p: &NotesProps) -> Html {
                     format::count(r.messages.len(), "SIP message", "SIP messages"),
                     if formats.is_empty() { "nothing recognised".to_string() } else { formats.join(", ") }
                 )}</li>
+                if let Some(n) = crate::view::capture::packet_note(r) {
+                    <li>{n}</li>
+                }
                 if retx > 0 {
                     <li>{format!("{} {} copies of earlier messages (retransmissions).", retx, if retx == 1 { "is one of the" } else { "are" })}</li>
                 }
@@ -81,7 +84,7 @@ pub fn parse_notes(p: &NotesProps) -> Html {
                     <li>{format!("{}:", format::count(r.problems.len(), "thing to know", "things to know"))}
                         <ul class="problems">
                             { for r.problems.iter().take(200).map(|pr| {
-                                let at = if pr.line > 0 { format!("line {}", pr.line) } else { "whole input".to_string() };
+                                let at = crate::view::capture::at(r, pr.line);
                                 match pr.message {
                                     Some(m) => {
                                         let d = p.dispatch.clone();

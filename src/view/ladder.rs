@@ -99,6 +99,8 @@ pub struct Ladder {
     pub rows: Vec<Row>,
     pub width: u32,
     pub height: u32,
+    /// RTP streams of a capture, drawn beside the messages (see `super::capture::add_media`).
+    pub media: Vec<super::capture::MediaLane>,
 }
 
 impl Ladder {
@@ -218,7 +220,7 @@ fn hops(report: &Report, msgs: &[u32]) -> Vec<Hop> {
 const LOCAL: &str = "this host";
 const UNKNOWN: &str = "?";
 
-fn host_of(key: &str) -> &str {
+pub(crate) fn host_of(key: &str) -> &str {
     if let Some(rest) = key.strip_prefix('[') {
         return rest.split(']').next().unwrap_or(rest);
     }
@@ -310,7 +312,13 @@ fn arrow_kind(m: &MessageOut) -> ArrowKind {
 /// Lays out call `call` of `report`. `edge_host` is the provider profile's SIP edge ("" when none).
 pub fn layout(report: &Report, call: u32, edge_host: &str) -> Ladder {
     let Some(c) = report.calls.get(call as usize) else {
-        return Ladder { columns: Vec::new(), rows: Vec::new(), width: GUTTER + 2 * COL_W, height: HEAD + FOOT };
+        return Ladder {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            width: GUTTER + 2 * COL_W,
+            height: HEAD + FOOT,
+            media: Vec::new(),
+        };
     };
     let msgs: Vec<u32> = c.messages.iter().copied().filter(|&i| (i as usize) < report.messages.len()).collect();
     let mut hops = hops(report, &msgs);
@@ -403,7 +411,7 @@ pub fn layout(report: &Report, call: u32, edge_host: &str) -> Ladder {
         r.y = HEAD + ROW_H * n as u32 + ROW_H / 2 + 6;
     }
     let height = HEAD + ROW_H * rows.len() as u32 + FOOT;
-    Ladder { columns, rows, width: GUTTER + COL_W * ncols, height }
+    Ladder { columns, rows, width: GUTTER + COL_W * ncols, height, media: Vec::new() }
 }
 
 #[cfg(test)]

@@ -3,13 +3,17 @@
 //! imports Yew or touches the browser, so it is built and tested natively; `crate::ui` (wasm32
 //! only) renders what this module computes and performs the side effects.
 
+pub mod capture;
 pub mod format;
 pub mod ladder;
 pub mod message;
 pub mod notice;
 pub mod samples;
+pub mod share;
 pub mod state;
 pub mod verdict;
+pub mod window;
+pub mod worker;
 
 use crate::diagnose::Options;
 use crate::report::{Detail, Report};

@@ -2,7 +2,9 @@
 //! is a pure function from state and action to the next state. The UI wraps it in a Yew
 //! `Reducible` and runs the side effects (analysis after a pause, storage, clipboard) itself.
 
+use super::capture::Capture;
 use super::samples;
+use super::share::{LinkSelection, Opened, Previous, ShareAction, ShareForm};
 use crate::diagnose::Options;
 use crate::report::Report;
 use std::rc::Rc;
@@ -48,6 +50,8 @@ pub enum Source {
     Example(&'static str),
     File(String),
     Restored,
+    /// A shared link opened from the address (not saved over the user's own input).
+    Link,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +81,17 @@ pub struct State {
     pub flash: Option<String>,
     /// The user asked to see a large input in the box anyway.
     pub show_big: bool,
+    /// A capture file given instead of text (`text` is then empty).
+    pub capture: Option<Capture>,
+    /// Share and export (`crate::view::share`): the panel, its form, the link opened from the
+    /// address, the user's own input from before it, and the selection it asks for.
+    pub share_open: bool,
+    pub share: ShareForm,
+    pub link: Option<Opened>,
+    pub previous: Option<Previous>,
+    pub link_select: Option<LinkSelection>,
+    /// The analysis under way or failed (`crate::view::worker`): its stage, or why it stopped.
+    pub job: super::worker::JobStatus,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +122,25 @@ pub enum Action {
     ToggleSymptoms,
     Flash(String),
     ClearFlash,
+    /// The analysis worker's news about input revision `rev`.
+    Job {
+        rev: u64,
+        event: super::worker::JobEvent,
+    },
+    /// A capture file was dropped or picked (or restored on load): it replaces the text.
+    LoadCapture {
+        capture: Capture,
+        restored: bool,
+    },
+    ToggleShare,
+    Share(ShareAction),
+    /// A link fragment from the address (on load or when it changes).
+    OpenLink(String),
+    /// Close the link notice (or leave a diagnosis-only link's view).
+    CloseLink,
+    /// Put back the input the user had before opening a link.
+    RestorePrevious,
+    ForgetPrevious,
 }
 
 impl Default for State {
@@ -138,7 +172,19 @@ impl State {
             reveal: 0,
             flash: None,
             show_big: false,
+            capture: None,
+            share_open: false,
+            share: ShareForm::default(),
+            link: None,
+            previous: None,
+            link_select: None,
+            job: Default::default(),
         }
+    }
+
+    /// Nothing to analyse: no text and no capture.
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.capture.is_none()
     }
 
     /// The input is too large to show in the box (see [`SHOW_LIMIT`]) and the user did not ask.
@@ -166,15 +212,17 @@ impl State {
     }
 
     fn set_text(&mut self, text: String, source: Source) {
-        if *self.text != *text {
+        if *self.text != *text || self.capture.is_some() {
             self.text = text.into();
             self.rev += 1;
             self.show_big = false;
+            self.capture = None;
         }
         self.source = source;
     }
 
     pub fn apply(mut self, action: Action) -> State {
+        self.input_changes(&action);
         match action {
             Action::SetText(t) => self.set_text(t, Source::Typed),
             Action::ShowText => self.show_big = true,
@@ -185,6 +233,10 @@ impl State {
                     self.selected_msg = None;
                 }
             }
+            Action::LoadFile { text, .. } if text.len() > super::worker::MAX_INPUT => {
+                self.refuse_input(super::worker::too_large(text.len()).unwrap_or_default())
+            }
+            Action::Job { rev, event } => self.job_event(rev, event),
             Action::LoadFile { name, text } => {
                 self.set_text(text, Source::File(name));
                 self.selected_call = None;
@@ -198,6 +250,7 @@ impl State {
             Action::Analysed { rev, report, ms } => {
                 if rev == self.rev {
                     self.select_defaults(&report);
+                    self.select_linked(&report);
                     self.report = Some(report);
                     self.report_rev = rev;
                     self.analysis_ms = Some(ms);
@@ -242,6 +295,21 @@ impl State {
                 }
             }
             Action::ToggleSymptoms => self.symptoms_open = !self.symptoms_open,
+            Action::LoadCapture { capture, restored } => {
+                self.text = "".into();
+                self.source = if restored { Source::Restored } else { Source::File(capture.name.clone()) };
+                self.capture = Some(capture);
+                self.rev += 1;
+                self.show_big = false;
+                self.selected_call = None;
+                self.selected_msg = None;
+            }
+            Action::ToggleShare => self.share_open = !self.share_open,
+            Action::Share(a) => self.share = std::mem::take(&mut self.share).apply(a),
+            Action::OpenLink(fragment) => self.open_link(&fragment),
+            Action::CloseLink => self.close_link(),
+            Action::RestorePrevious => self.restore_previous(),
+            Action::ForgetPrevious => self.forget_previous(),
             Action::Flash(t) => self.flash = Some(t),
             Action::ClearFlash => self.flash = None,
         }
@@ -379,6 +447,36 @@ mod tests {
         assert!(s.text_hidden(), "a large restored input is not laid out on load");
         let s = State::default().apply(Action::LoadFile { name: "small.log".into(), text: "INVITE".into() });
         assert!(!s.text_hidden());
+    }
+
+    #[test]
+    fn a_capture_replaces_the_text_until_text_comes_back() {
+        let bytes = crate::view::capture::tests::one_way_capture();
+        let s = State::default().apply(Action::SetText("INVITE".into()));
+        let capture = Capture::new("call.pcap".into(), bytes);
+        let rev = s.rev;
+        let s = s.apply(Action::LoadCapture { capture: capture.clone(), restored: false });
+        assert_eq!((&*s.text, s.source.clone(), s.rev), ("", Source::File("call.pcap".into()), rev + 1));
+        assert!(!s.is_empty() && !s.text_hidden() && s.pending());
+        // the page analyses the bytes, not the (empty) text
+        let r = crate::view::capture::analyse_bytes(&s.capture.as_ref().unwrap().bytes, &s.options());
+        let rev = s.rev;
+        let s = s.apply(Action::Analysed { rev, report: Shared::new(r), ms: 1.0 });
+        assert_eq!((s.selected_call, s.current_report().map(|r| r.messages.len())), (Some(0), Some(6)));
+        // a new profile analyses the same capture again
+        let s = s.apply(Action::SetProfile("generic".into()));
+        assert!(s.capture.is_some() && (s.pending() || crate::kb::profile("generic").is_none()));
+        // clearing an empty box still drops the capture
+        let rev = s.rev;
+        let s = s.apply(Action::Clear);
+        assert!(s.capture.is_none() && s.is_empty() && s.rev == rev + 1);
+        let s = s.apply(Action::LoadCapture { capture: capture.clone(), restored: true });
+        assert_eq!(s.source, Source::Restored);
+        let s = s.apply(Action::SetText("x".into()));
+        assert!(s.capture.is_none());
+        let s = s.apply(Action::LoadCapture { capture, restored: false });
+        let s = s.apply(Action::LoadExample("capacity-503"));
+        assert!(s.capture.is_none() && s.source == Source::Example("capacity-503"));
     }
 
     #[test]

@@ -5,25 +5,16 @@
 //
 // Without E2E_URL the suite serves dist/ itself (python3 -m http.server on a free port).
 // playwright-core comes from NODE_PATH (scripts/tools.sh prints it); no browser is downloaded.
+// Helpers shared with the other e2e files: support.cjs.
 // Screenshots and timings land in tests/e2e/artifacts/ (gitignored).
 'use strict';
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = process.env.E2E_DIST || path.join(ROOT, 'dist');
-const ART = path.join(__dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
+const e2e = require('./support.cjs');
+const { ROOT, ART, open, analysed, causes, shot, textareaValue } = e2e;
 
 // What each example must produce. `first` is the top finding's cause id (a contract);
 // `calls` the rows of the calls list; `kind`/`result` describe the first call; `resent` the grey
@@ -38,92 +29,17 @@ const SAMPLES = [
 ];
 
 let BASE;
-let server;
 let allowed; // paths the page may request: its own static files
 
-function distFiles() {
-  const set = new Set(['/', '/index.html']);
-  for (const f of fs.readdirSync(DIST)) set.add('/' + f);
-  return set;
-}
-
-async function startServer() {
-  if (process.env.E2E_URL) return process.env.E2E_URL.replace(/\/?$/, '/');
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no build in ${DIST}: run scripts/e2e.sh (it builds first)`);
-  server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('http.server did not start')), 10000);
-    server.stdout.on('data', (d) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
-  });
-  return `http://127.0.0.1:${port}/`;
-}
-
-/** A fresh browser profile (clean storage) with request and error recording. */
-async function open({ viewport = { width: 1280, height: 900 }, colorScheme = 'light', dir } = {}) {
-  const userDataDir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'sipdiag-e2e-'));
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport, colorScheme,
-  });
-  const requests = [];
-  const errors = [];
-  ctx.on('request', (r) => requests.push(r.url()));
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return {
-    ctx, page, requests, errors, userDataDir,
-    async close({ keep = false } = {}) {
-      await ctx.close();
-      if (!keep) fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 function assertOwnRequestsOnly(requests) {
-  const origin = new URL(BASE).origin;
-  const basePath = new URL(BASE).pathname.replace(/\/$/, '');
-  for (const u of requests) {
-    const url = new URL(u);
-    assert.equal(url.origin, origin, `request left the page's origin: ${u}`);
-    const p = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
-    assert.ok(allowed.has(p), `request for something that is not one of the page's static files: ${u}`);
-  }
-}
-
-async function analysed(page) {
-  await page.waitForSelector('.app[data-analysis="done"]', { timeout: 15000 });
-}
-
-async function causes(page) {
-  return page.$$eval('[data-cause]', (els) => els.map((e) => e.getAttribute('data-cause')));
-}
-
-async function shot(page, name) {
-  fs.mkdirSync(ART, { recursive: true });
-  const file = path.join(ART, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-async function textareaValue(page) {
-  return page.$eval('#trace-input', (t) => t.value);
+  e2e.assertOwnRequestsOnly(BASE, allowed, requests);
 }
 
 before(async () => {
-  BASE = await startServer();
-  allowed = process.env.E2E_URL && !process.env.E2E_DIST ? null : distFiles();
-  fs.mkdirSync(ART, { recursive: true });
+  ({ base: BASE, allowed } = await e2e.start());
 });
 
-after(() => {
-  if (server) server.kill();
-});
+after(() => e2e.stop());
 
 describe('first screen', () => {
   test('says what it does, focuses the input, offers examples, and asks nothing of the network', async () => {

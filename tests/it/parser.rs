@@ -198,7 +198,8 @@ fn message_problems() {
         msg(&lines, body)
     };
     let cl = |n: usize| format!("Content-Length: {n}");
-    let table: Vec<(&str, String, Vec<(K, u32)>)> = vec![
+    type Row = (&'static str, String, Vec<(K, u32)>);
+    let table: Vec<Row> = vec![
         ("clean", req_with(&[]), vec![]),
         ("unknown headers stay raw", req_with(&["X-Anything: [weird] \"value\"; ,,", "P-Foo:"]), vec![]),
         ("same single header twice, same value", req_with(&["Call-ID: a84b4c76e66710@pc33.example.org"]), vec![]),
@@ -858,7 +859,8 @@ fn sipfrag() {
         lines.push("");
         msg(&lines, body)
     };
-    let table: &[(Option<&str>, &str, Option<(u16, &str)>)] = &[
+    type Row = (Option<&'static str>, &'static str, Option<(u16, &'static str)>);
+    let table: &[Row] = &[
         (Some("message/sipfrag;version=2.0"), "SIP/2.0 100 Trying\r\n", Some((100, "Trying"))),
         (Some("message/sipfrag"), "SIP/2.0 200 OK\r\n", Some((200, "OK"))),
         (Some("Message/SipFrag"), "SIP/2.0 603 Declined\r\nContent-Length: 0\r\n", Some((603, "Declined"))),

@@ -215,7 +215,12 @@ for (const [name, note, parse] of js.filter(([name]) => wanted(name))) {
 }
 
 // sipdiag as wasm, in node
-for (const [variant, label] of [['wasm-node', 'opt-level 3'], ['wasm-node-z', 'opt-level z (as the page ships)']]) {
+const variants = [
+  ['wasm-node', 'O3', 'opt-level 3'],
+  ['wasm-node-simd', 'O3+simd128', 'opt-level 3, -C target-feature=+simd128'],
+  ['wasm-node-z', 'z', 'opt-level z (as the page ships)'],
+];
+for (const [variant, short, label] of variants) {
   if (!wanted('sipdiag wasm')) continue;
   const glue = path.join(dir, variant, 'sipdiag_peers_wasm.js');
   if (!existsSync(glue)) { console.log(`(no ${variant} build in ${dir}; skipped)`); continue; }
@@ -223,11 +228,11 @@ for (const [variant, label] of [['wasm-node', 'opt-level 3'], ['wasm-node-z', 'o
   const offs = new Uint32Array(offsets);
   let st;
   const t1 = measure(() => { st = w.parse_all(text, offs); return st.digest; });
-  report(`sipdiag wasm/node ${variant.endsWith('-z') ? 'z' : 'O3'} (text copied in)`, `parse_all(text, offsets), ${label}; includes the copy of the text into wasm memory`, t1, null,
+  report(`sipdiag wasm/node ${short} (text copied in)`, `parse_all(text, offsets), ${label}; includes the copy of the text into wasm memory`, t1, null,
     { kind: 'wasm', typed: true, digest52: st.digest });
   const corpus = new w.Corpus(text, offs);
   const t2 = measure(() => { st = corpus.parse_all(); return st.digest; });
-  report(`sipdiag wasm/node ${variant.endsWith('-z') ? 'z' : 'O3'} (text in wasm)`, `Corpus.parse_all(), ${label}; text already in wasm memory`, t2, null,
+  report(`sipdiag wasm/node ${short} (text in wasm)`, `Corpus.parse_all(), ${label}; text already in wasm memory`, t2, null,
     { kind: 'wasm', typed: true, digest52: st.digest });
   corpus.free();
 }

@@ -1,0 +1,57 @@
+// Starts sipdiag. This one file plays two parts, so the page needs no inline script (the
+// Content-Security-Policy allows only the page's own files):
+//
+// - In the page: reads the names of the wasm-bindgen glue and the wasm module from
+//   <meta name="sipdiag-app"> (Trunk writes it, see Trunk.toml `pattern_script`), starts the app,
+//   tells the app where this file is (it becomes the analysis worker), and registers the service
+//   worker (sw.js) that keeps the page working offline.
+// - In a dedicated worker (`new Worker(thisFile, { type: 'module' })`): waits for
+//   `{ boot: { js, wasm } }`, loads the same glue and module, then runs each job
+//   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/ui/worker.rs)
+//   and posts `{ id, stage }` while working and `{ id, json, refs, ms, mem }` or `{ id, error }`
+//   at the end.
+'use strict';
+
+if (typeof document === 'undefined') {
+  let ready = null;
+  let broken = false;
+  self.onmessage = (e) => {
+    const d = e.data || {};
+    if (d.boot) {
+      ready = import(d.boot.js).then(async (m) => {
+        m.exports = await m.default({ module_or_path: d.boot.wasm });
+        return m;
+      });
+      return;
+    }
+    if (!ready) return;
+    ready.then((m) => {
+      if (broken) throw new Error('the analysis module stopped earlier');
+      const stage = (s) => self.postMessage({ id: d.id, stage: s });
+      const t0 = performance.now();
+      const out = m.sipdiag_worker_job(d.text ?? null, d.bytes ?? null, d.profile || '', d.symptom || '', d.pbx || '', stage);
+      const json = out[0];
+      const refs = out[1];
+      // mem: the worker's wasm memory after the job (it only grows: the peak), for measuring.
+      const mem = m.exports.memory.buffer.byteLength;
+      self.postMessage({ id: d.id, json, refs, ms: performance.now() - t0, mem }, [json.buffer, refs.buffer]);
+    }).catch((err) => {
+      // A trap (out of memory) leaves the module unusable: say so; the page starts a new worker.
+      broken = true;
+      self.postMessage({ id: d.id, error: String((err && err.message) || err) });
+    });
+  };
+} else {
+  const meta = document.querySelector('meta[name="sipdiag-app"]');
+  const abs = (u) => new URL(u, document.baseURI).href;
+  const boot = { js: abs(meta.dataset.js), wasm: abs(meta.dataset.wasm), worker: import.meta.url };
+  window.sipdiagBoot = boot;
+  import(boot.js).then((m) => m.default({ module_or_path: boot.wasm })).then((exports) => {
+    // The page's wasm memory, for measuring (tests/e2e/big.test.cjs); the worker's peak is
+    // left in boot.workerMemory after each job.
+    boot.memory = exports.memory;
+    if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+      navigator.serviceWorker.register(abs('sw.js')).catch(() => {});
+    }
+  });
+}
