@@ -66,7 +66,7 @@ fi
 
 step "peers: JavaScript parsers and sipdiag wasm in node"
 if [ ! -d "$peers/js/node_modules/jssip" ]; then
-  (cd "$peers/js" && npm install --no-audit --no-fund --silent)
+  (cd "$peers/js" && npm ci --no-audit --no-fund --silent)
 fi
 node "$peers/js/bench.mjs" "$out" 5
 

@@ -19,8 +19,8 @@ if (typeof document === 'undefined') {
     const d = e.data || {};
     if (d.boot) {
       ready = import(d.boot.js).then(async (m) => {
-        m.exports = await m.default({ module_or_path: d.boot.wasm });
-        return m;
+        const exports = await m.default({ module_or_path: d.boot.wasm });
+        return { job: m.sipdiag_worker_job, memory: exports.memory };
       });
       return;
     }
@@ -29,11 +29,11 @@ if (typeof document === 'undefined') {
       if (broken) throw new Error('the analysis module stopped earlier');
       const stage = (s) => self.postMessage({ id: d.id, stage: s });
       const t0 = performance.now();
-      const out = m.sipdiag_worker_job(d.text ?? null, d.bytes ?? null, d.profile || '', d.symptom || '', d.pbx || '', stage);
+      const out = m.job(d.text ?? null, d.bytes ?? null, d.profile || '', d.symptom || '', d.pbx || '', stage);
       const json = out[0];
       const refs = out[1];
       // mem: the worker's wasm memory after the job (it only grows: the peak), for measuring.
-      const mem = m.exports.memory.buffer.byteLength;
+      const mem = m.memory.buffer.byteLength;
       self.postMessage({ id: d.id, json, refs, ms: performance.now() - t0, mem }, [json.buffer, refs.buffer]);
     }).catch((err) => {
       // A trap (out of memory) leaves the module unusable: say so; the page starts a new worker.

@@ -1,9 +1,17 @@
 //! The SIP and SDP parser (RFC 3261, RFC 4566). Owns message syntax only: where a message starts and
-//! ends, its start line, its header fields (raw, typed on demand) and its body.
+//! ends ([`frame_len`]), its start line, its header fields (raw, typed on demand: compact forms,
+//! folded lines and comma lists understood) and its body (SDP, `message/sipfrag`, multipart).
 //!
-//! Zero-copy: every `&'a str` points into the text handed to [`parse`]. Unknown headers stay raw.
-//! Parsing never fails as a whole once a start line is recognised: damage is recorded in
-//! [`Message::problems`] with the line (0-based, within the message) where it was seen.
+//! Zero-copy: every `&'a str` points into the text handed to [`parse`]; the only allocations of
+//! a parse are the header and problem vectors. Unknown headers stay raw. Parsing never fails as
+//! a whole once a start line is recognised, and never panics: damage is recorded in
+//! [`Message::problems`] with the line (0-based, within the message: 0 is the start line) where
+//! it was seen. Logs change messages in harmless ways (CRLF printed as LF, a final line end
+//! dropped, bytes decoded as Latin-1); none of those reads as a Content-Length mismatch.
+//!
+//! Leniency is deliberate: each reader takes what it can (a Via with odd white space,
+//! a name-addr with spaces inside `<>`), and the grammar checks that back
+//! [`ProblemKind::BadHeaderValue`] are separate from the reading.
 
 mod header;
 mod message;

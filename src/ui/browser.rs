@@ -239,12 +239,16 @@ pub fn query(selector: &str) -> Option<web_sys::Element> {
     web_sys::window()?.document()?.query_selector(selector).ok()?
 }
 
-/// An SVG element as a standalone document: every element's computed `props` written into its
-/// `style` attribute (so it renders without the page's style sheet, in the theme it is shown
-/// in), and a background of `background`'s computed colour. The copy is made in a separate XML
-/// document, so its style attributes are not the page's (whose content security policy allows
-/// no inline styles). Returns the XML and the size in pixels.
-pub fn standalone_svg(svg: &web_sys::Element, props: &[&str], background: Option<&web_sys::Element>) -> Option<(String, f64, f64)> {
+/// An SVG element as a standalone document: every element's computed `props` written as
+/// presentation attributes (so it renders without the page's style sheet, in the theme it is
+/// shown in; attributes, not `style`, which the page's content security policy forbids), and a
+/// background of `background`'s computed colour. The copy is made in a separate XML document.
+/// Returns the XML and the size in pixels.
+pub fn standalone_svg(
+    svg: &web_sys::Element,
+    props: &[&str],
+    background: Option<&web_sys::Element>,
+) -> Option<(String, f64, f64)> {
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
     let w = web_sys::window()?;
     let page = w.document()?;
@@ -254,25 +258,32 @@ pub fn standalone_svg(svg: &web_sys::Element, props: &[&str], background: Option
     doc.replace_child(&copy, &root).ok()?;
     let originals = svg.query_selector_all("*").ok()?;
     let copies = copy.query_selector_all("*").ok()?;
-    let style_of = |el: &web_sys::Element| -> Option<String> {
-        let cs = w.get_computed_style(el).ok()??;
-        Some(crate::view::share::inline_style(
-            props.iter().map(|p| (*p, cs.get_property_value(p).unwrap_or_default())),
-        ))
+    // computed styles become presentation attributes (`fill="…"`), never `style="…"`
+    let style = |from: &web_sys::Element, to: &web_sys::Element| {
+        let Some(cs) = w.get_computed_style(from).ok().flatten() else { return };
+        let pairs = props.iter().map(|p| (*p, cs.get_property_value(p).unwrap_or_default()));
+        for (k, v) in crate::view::share::presentation_attributes(pairs) {
+            let _ = to.set_attribute(k, &v);
+        }
+        // `text-transform` has no attribute: apply it to the text itself
+        if cs.get_property_value("text-transform").is_ok_and(|t| t == "uppercase") && to.child_element_count() == 0 {
+            if let Some(t) = to.text_content() {
+                to.set_text_content(Some(&t.to_uppercase()));
+            }
+        }
     };
     for i in 0..originals.length().min(copies.length()) {
         let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) else { continue };
         let (Ok(o), Ok(c)) = (o.dyn_into::<web_sys::Element>(), c.dyn_into::<web_sys::Element>()) else { continue };
-        if let Some(style) = style_of(&o) {
-            let _ = c.set_attribute("style", &style);
-        }
+        style(&o, &c);
         // interaction hooks mean nothing in a file
-        for a in ["tabindex", "role", "aria-pressed"] {
+        for a in ["tabindex", "role", "aria-pressed", "class"] {
             let _ = c.remove_attribute(a);
         }
     }
-    if let Some(style) = style_of(svg) {
-        let _ = copy.set_attribute("style", &style);
+    style(svg, &copy);
+    for a in ["class", "role"] {
+        let _ = copy.remove_attribute(a);
     }
     let width: f64 = svg.get_attribute("width")?.parse().ok()?;
     let height: f64 = svg.get_attribute("height")?.parse().ok()?;

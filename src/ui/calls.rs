@@ -26,7 +26,10 @@ pub fn calls_table(p: &CallsProps) -> Html {
     let view = use_state(|| (0u32, 640u32, 37u32));
     let area = use_node_ref();
     let r = &*p.report;
-    let windowed = *show_all && r.calls.len() > window::WINDOW_MIN;
+    // Windowed once more rows than WINDOW_MIN would be laid out (all of them, or up to a selected
+    // call far down the list); a windowed list holds every call, reached by scrolling.
+    let first = FIRST_ROWS.max(p.selected.map_or(0, |c| c as usize + 1));
+    let windowed = (if *show_all { r.calls.len() } else { first.min(r.calls.len()) }) > window::WINDOW_MIN;
     // A selection made elsewhere (an evidence chip) scrolls a windowed list to its row.
     {
         let area = area.clone();
@@ -44,7 +47,7 @@ pub fn calls_table(p: &CallsProps) -> Html {
         return html! {};
     }
     // Keep the selected call visible even when it is past the first rows.
-    let limit = if *show_all { usize::MAX } else { FIRST_ROWS.max(p.selected.map_or(0, |c| c as usize + 1)) };
+    let limit = if *show_all || windowed { usize::MAX } else { first };
     let hidden = r.calls.len().saturating_sub(limit);
     let win = if windowed {
         let (top, view_h, row_h) = *view;

@@ -21,10 +21,8 @@ pub fn load_file(file: web_sys::File, dispatch: Callback<Action>) {
             dispatch.emit(Action::LoadCapture { capture: Capture::new(name, bytes), restored: false })
         }
         Ok((name, bytes)) => {
-            let text = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
+            // UTF-8, UTF-16 with a byte order mark, else Latin-1 (crate::view::worker::decode)
+            let text = crate::view::worker::decode(bytes);
             dispatch.emit(Action::LoadFile { name, text })
         }
         Err(msg) => dispatch.emit(Action::Flash(msg)),
@@ -70,6 +68,10 @@ pub fn lanes_svg(l: &Ladder) -> Html {
                 markerWidth="3.2" markerHeight="3.2" orient="auto-start-reverse">
                 <path d="M0,0 L10,5 L0,10 z" />
             </marker>
+            <marker id="ah-nortp" class="mk mk-nortp" viewBox="0 0 10 10" refX="9" refY="5"
+                markerWidth="4" markerHeight="4" orient="auto-start-reverse">
+                <path d="M0,0 L10,5 L0,10 z" />
+            </marker>
         </defs>
         { for l.media.iter().map(|lane| {
             let (x1, x2) = (lane.x1 as i64, lane.x2 as i64);
@@ -79,16 +81,19 @@ pub fn lanes_svg(l: &Ladder) -> Html {
             let dir = if x2 > x1 { -3 } else { 3 };
             let mid = (x1 + x2) / 2;
             html! {
-                <g class={classes!("media-lane", lane.poor.then_some("poor"))} data-stream={lane.stream.to_string()}
+                <g class={classes!("media-lane", lane.poor.then_some("poor"), lane.missing.then_some("missing"))}
+                    data-stream={(!lane.missing).then(|| lane.stream.to_string())}
                     role="img" aria-label={lane.title.clone()}>
                     <title>{lane.title.clone()}</title>
-                    <rect class="media-band" x={left.to_string()} y={y.to_string()} width={width.to_string()}
-                        height={(y_end - y).max(2).to_string()} />
-                    <line class="media-end" x1={left.to_string()} y1={y_end.to_string()} x2={(left + width).to_string()} y2={y_end.to_string()} />
+                    if !lane.missing {
+                        <rect class="media-band" x={left.to_string()} y={y.to_string()} width={width.to_string()}
+                            height={(y_end - y).max(2).to_string()} />
+                        <line class="media-end" x1={left.to_string()} y1={y_end.to_string()} x2={(left + width).to_string()} y2={y_end.to_string()} />
+                    }
                     <text class="t-time" x="8" y={(y - 4).to_string()}>{lane.time.clone()}</text>
                     <text class="t-delta" x="8" y={(y + 9).to_string()}>{lane.delta.clone()}</text>
                     <line class="media-shaft" x1={x1.to_string()} y1={y.to_string()} x2={(x2 + dir).to_string()} y2={y.to_string()}
-                        marker-end="url(#ah-rtp)" />
+                        marker-end={if lane.missing { "url(#ah-nortp)" } else { "url(#ah-rtp)" }} />
                     <text class="m-label" x={mid.to_string()} y={(y - 6).to_string()} text-anchor="middle">{lane.label.clone()}</text>
                     <text class="m-stats" x={mid.to_string()} y={(y + 12).to_string()} text-anchor="middle">{lane.stats.clone()}</text>
                 </g>
@@ -124,14 +129,14 @@ pub fn media_panel(p: &MediaProps) -> Html {
                             <th scope="col">{"Codec"}</th>
                             <th scope="col" class="num">{"Packets"}</th>
                             <th scope="col" class="num">{"Lost"}</th>
-                            <th scope="col" class="num">{"Jitter (mean / max)"}</th>
-                            <th scope="col" class="num">{"Largest gap"}</th>
+                            <th scope="col" class="num" title="RFC 3550 interarrival jitter, mean / max">{"Jitter"}</th>
+                            <th scope="col" class="num" title="Largest gap between two packets">{"Max gap"}</th>
                         </tr></thead>
                         <tbody>
                             { for rows.iter().map(|s| html! {
                                 <tr data-stream={s.index.to_string()} class={classes!(s.poor.then_some("poor"))}>
                                     <td class="mono direction" aria-label={s.direction.clone()}>
-                                        <span class="ep">{s.src.clone()}</span>{" \u{2192} "}<span class="ep">{s.dst.clone()}</span>
+                                        <span class="ep">{s.src.clone()}</span>{" "}<span class="ep">{"\u{2192} "}{s.dst.clone()}</span>
                                         if s.nat { <span class="tag tag-warn" title="Only the port matched the SDP: a NAT rewrote the address">{"NAT"}</span> }
                                     </td>
                                     <td class="mono">{s.ssrc.clone()}</td>

@@ -5,6 +5,7 @@ use crate::report::Report;
 use crate::view::format;
 use crate::view::ladder::{self, ArrowKind, Ladder};
 use crate::view::state::{Action, Shared};
+use crate::view::window;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +29,8 @@ fn truncate(s: &str, max: usize) -> String {
 
 #[function_component(LadderView)]
 pub fn ladder_view(p: &LadderProps) -> Html {
+    // (call, selection, page) the user paged to.
+    let page = use_state(|| None::<(u32, Option<u32>, usize)>);
     let layout: std::rc::Rc<Ladder> = {
         let report = p.report.clone();
         use_memo((p.report.clone(), p.call, p.edge_host.clone()), move |(_, call, edge)| {
@@ -41,7 +44,22 @@ pub fn ladder_view(p: &LadderProps) -> Html {
     let selected_row = p.selected_msg.and_then(|m| layout.row_of(r, m)).map(|row| row.message);
     let l = &*layout;
     let w = l.width;
-    let h = l.height;
+    // A long call is drawn a page of rows at a time (`crate::view::window`): the page holding the
+    // selected message, or the one the user moved to for this call and selection.
+    let n = l.rows.len();
+    let paged = n > window::LADDER_PAGE;
+    let follow = selected_row.and_then(|m| l.rows.iter().position(|row| row.message == m)).map_or(0, window::page_of);
+    let page_no = match *page {
+        Some((call, sel, pg)) if call == p.call && sel == p.selected_msg => pg,
+        _ => follow,
+    };
+    let (start, end) = window::paged(n, page_no);
+    let dy = if start > 0 { l.rows[start].y as i64 - l.rows[0].y as i64 } else { 0 };
+    let h = if paged { ladder::HEAD + ladder::ROW_H * (end - start) as u32 + ladder::FOOT } else { l.height };
+    let go = |pg: usize| {
+        let (page, call, sel) = (page.clone(), p.call, p.selected_msg);
+        Callback::from(move |_: MouseEvent| page.set(Some((call, sel, pg))))
+    };
     let open = |m: u32| {
         let d = p.dispatch.clone();
         (Callback::from(move |_: MouseEvent| d.emit(Action::SelectMessage(m))), {
@@ -100,12 +118,12 @@ pub fn ladder_view(p: &LadderProps) -> Html {
                         }
                     }) }
                     // RTP streams of a capture, under the messages
-                    { super::capture::lanes_svg(l) }
+                    if !paged { { super::capture::lanes_svg(l) } }
                     // rows
-                    { for l.rows.iter().map(|row| {
+                    { for l.rows[start..end].iter().map(|row| {
                         let (onclick, onkeydown) = open(row.message);
                         let kind_key = row.kind.class().trim_start_matches("arrow ");
-                        let y = row.y as i64;
+                        let y = row.y as i64 - dy;
                         let (x1, x2) = (row.x1 as i64, row.x2 as i64);
                         let selected = selected_row == Some(row.message);
                         let mid = if x1 == x2 { x1 + 44 } else { (x1 + x2) / 2 };
@@ -137,6 +155,17 @@ pub fn ladder_view(p: &LadderProps) -> Html {
                     }) }
                 </svg>
             </div>
+            if paged {
+                <p class="ladder-page">
+                    <button type="button" class="button" disabled={start == 0} onclick={go(page_no.saturating_sub(1))}>
+                        {"\u{2191} Earlier rows"}
+                    </button>
+                    <span>{format!(" Rows {}\u{2013}{} of {} ", start + 1, end, n)}</span>
+                    <button type="button" class="button" disabled={end >= n} onclick={go(page_no + 1)}>
+                        {"Later rows \u{2193}"}
+                    </button>
+                </p>
+            }
             if l.rows.iter().any(|r| r.kind == ArrowKind::Retransmission) {
                 <p class="muted small">{"Grey rows are copies of an earlier message sent again because no answer came in time (\u{d7}N = how many)."}</p>
             }

@@ -209,7 +209,7 @@ pub fn app() -> Html {
                     />
                 }
                 if let Some(d) = link_diagnosis.clone() {
-                    <share::LinkDiagnosis link={d} pbx={state.pbx.clone()} dispatch={dispatch.clone()} />
+                    <share::LinkDiagnosis link={d} pbx={state.pbx.clone()} has_input={!state.is_empty()} dispatch={dispatch.clone()} />
                 }
                 if let Some(r) = report.clone().filter(|_| has_messages && link_diagnosis.is_none()) {
                     <share::ShareBar

@@ -30,7 +30,7 @@ const PNG_SCALE: f64 = 2.0;
 /// link, then the link in the address, if any.
 pub fn on_load(mut s: State) -> State {
     s.previous = browser::load(browser::KEY_PREVIOUS).and_then(|v| vs::Previous::from_stored(&v));
-    vs::on_load(s, vs::fragment(&browser::location_hash()))
+    vs::on_load(s, vs::fragment(&browser::location_hash()).as_deref())
 }
 
 /// Opens links pasted into the address bar of an open page, keeps the address's fragment only
@@ -43,7 +43,7 @@ pub fn use_link_sync(state: &UseReducerHandle<State>) {
         use_effect_with((), move |_| {
             let listener = browser::on_hash_change(move |hash| {
                 if let Some(f) = vs::fragment(&hash) {
-                    dispatcher.dispatch(Action::OpenLink(f.to_string()));
+                    dispatcher.dispatch(Action::OpenLink(f));
                 }
             });
             move || drop(listener)
@@ -105,7 +105,7 @@ pub fn link_notice(p: &LinkNoticeProps) -> Html {
         Some(Opened::Trace(s)) => html! {
             <div id="link-notice" class="banner banner-status link-notice" role="status" data-link="trace">
                 <div class="link-notice-head">
-                    <p class="banner-title"><span aria-hidden="true">{"\u{1f517} "}</span>{"Opened from a shared link"}</p>
+                    <p class="banner-title">{"Opened from a shared link"}</p>
                     <button type="button" class="link" onclick={emit(Action::CloseLink)} aria-label="Close the link notice">{"Close"}</button>
                 </div>
                 <p>{s.sentence()}</p>
@@ -120,7 +120,7 @@ pub fn link_notice(p: &LinkNoticeProps) -> Html {
                     <button type="button" class="link" onclick={emit(Action::CloseLink)} aria-label="Close the link message">{"Close"}</button>
                 </div>
                 <p>{format!("{}.", sentence_case(e.description()))}</p>
-                <p class="muted small">{"Everything else works as usual: paste a trace below or try an example."}</p>
+                <p class="muted small">{"Everything else works as usual: paste a trace in the box above or try an example."}</p>
                 {for restore}
             </div>
         },
@@ -144,6 +144,9 @@ pub fn link_notice(p: &LinkNoticeProps) -> Html {
 pub struct LinkDiagnosisProps {
     pub link: Rc<crate::permalink::DiagnosisLink>,
     pub pbx: String,
+    /// The user has input of their own (shown again when the view closes).
+    #[prop_or_default]
+    pub has_input: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -171,9 +174,11 @@ pub fn link_diagnosis(p: &LinkDiagnosisProps) -> Html {
             <div id="link-notice" class="banner banner-status link-notice" role="status" data-link="diagnosis">
                 <div class="link-notice-head">
                     <p class="banner-title" id="link-diagnosis-title">
-                        <span aria-hidden="true">{"\u{1f517} "}</span>{"Opened from a shared link: diagnosis only"}
+                        {"Opened from a shared link: diagnosis only"}
                     </p>
-                    <button type="button" class="link" onclick={close}>{"Close and show my own trace"}</button>
+                    <button type="button" class="link" onclick={close}>
+                        {if p.has_input { "Close and show my own trace" } else { "Close" }}
+                    </button>
                 </div>
                 <p>{"The sender shared the verdict and the findings, not the trace, so there are no calls, ladder or \
                      messages to look at. Line numbers refer to the sender's trace."}</p>
@@ -214,7 +219,7 @@ pub fn link_diagnosis(p: &LinkDiagnosisProps) -> Html {
                                         <ul class="link-evidence" aria-label="Evidence">
                                             { for f.evidence.iter().map(|e| html! {
                                                 <li data-line={e.line.to_string()}>
-                                                    <span class="chip static">{format!("line {} \u{b7} {}", e.line, e.label)}</span>
+                                                    <span class="chip static">{vs::evidence_label(e)}</span>
                                                     if !e.excerpt.is_empty() {
                                                         <code class="excerpt">{e.excerpt.clone()}</code>
                                                     }
@@ -279,7 +284,7 @@ pub fn share_bar(p: &ShareProps) -> Html {
             <div class="share-bar">
                 <button type="button" id="share" class="button share-button" aria-expanded={p.open.to_string()}
                     aria-controls="share-panel" onclick={toggle}>
-                    <span aria-hidden="true">{"\u{1f517} "}</span>{"Share and export"}
+                    {"Share and export"}
                     <span aria-hidden="true">{if p.open { " \u{25b4}" } else { " \u{25be}" }}</span>
                 </button>
                 <span class="muted small">{"A link carries the trace itself; nothing is uploaded."}</span>
@@ -384,7 +389,9 @@ fn share_panel(p: &ShareProps) -> Html {
 
     // --- the link
     let link = match &chosen {
-        None => html! { <p class="banner banner-alert" role="alert">{"This input is too large to put in a link. Export the report or the call's lines below instead."}</p> },
+        None => {
+            html! { <p class="banner banner-alert" role="alert">{"This input is too large to put in a link. Export the report or the call's lines below instead."}</p> }
+        }
         Some(o) => {
             let advice = vs::advice(&prep, o);
             let url = o.url.clone();
@@ -500,7 +507,11 @@ fn share_panel(p: &ShareProps) -> Html {
     };
 
     // --- exports
-    let ticket_field = |id: &'static str, label: &'static str, hint: &'static str, value: &str, make: fn(String) -> ShareAction| {
+    let ticket_field = |id: &'static str,
+                        label: &'static str,
+                        hint: &'static str,
+                        value: &str,
+                        make: fn(String) -> ShareAction| {
         let d = d.clone();
         html! {
             <label class="field" for={id}>
@@ -517,7 +528,8 @@ fn share_panel(p: &ShareProps) -> Html {
         let form = p.form.clone();
         Callback::from(move |_| {
             let t = vs::ticket(&prep.text, &options, prep.call, &form);
-            let (body, ext, mime) = if markdown { (t.markdown(), "md", "text/markdown") } else { (t.text(), "txt", "text/plain") };
+            let (body, ext, mime) =
+                if markdown { (t.markdown(), "md", "text/markdown") } else { (t.text(), "txt", "text/plain") };
             if download {
                 let name = vs::file_name("ticket", prep.call_id.as_deref(), ext);
                 if !browser::download_text(&name, mime, &body) {
@@ -550,7 +562,9 @@ fn share_panel(p: &ShareProps) -> Html {
                     Some(url) => {
                         browser::download_url(&name, &url);
                     }
-                    None => d.emit(Action::Flash("This browser could not draw the ladder as a picture; download the SVG instead.".into())),
+                    None => d.emit(Action::Flash(
+                        "This browser could not draw the ladder as a picture; download the SVG instead.".into(),
+                    )),
                 });
             } else if !browser::download_text(&name, "image/svg+xml", &xml) {
                 d.emit(Action::Flash("This browser refused the download.".into()));
@@ -588,19 +602,25 @@ fn share_panel(p: &ShareProps) -> Html {
             </div>
             <div class="export-actions" role="group" aria-label="Support ticket report">
                 <span class="export-label">{"Support ticket"}</span>
+                <div class="export-buttons">
                 <button type="button" id="export-md" class="button" onclick={ticket_action(true, true)}>{"Download Markdown"}</button>
                 <button type="button" id="copy-md" class="button" onclick={ticket_action(true, false)}>{"Copy Markdown"}</button>
                 <button type="button" id="export-txt" class="button" onclick={ticket_action(false, true)}>{"Download text"}</button>
                 <button type="button" id="copy-txt" class="button" onclick={ticket_action(false, false)}>{"Copy text"}</button>
+                </div>
             </div>
             <div class="export-actions" role="group" aria-label="Ladder diagram">
                 <span class="export-label">{"Ladder"}</span>
+                <div class="export-buttons">
                 <button type="button" id="export-svg" class="button" onclick={ladder_action(false)} disabled={p.selected_call.is_none()}>{"Download SVG"}</button>
                 <button type="button" id="export-png" class="button" onclick={ladder_action(true)} disabled={p.selected_call.is_none()}>{"Download PNG"}</button>
+                </div>
             </div>
             <div class="export-actions" role="group" aria-label="Trace">
                 <span class="export-label">{"Trace"}</span>
+                <div class="export-buttons">
                 <button type="button" id="export-call" class="button" onclick={call_action} disabled={prep.call.is_none()}>{"Download this call's lines"}</button>
+                </div>
             </div>
         </div>
     };

@@ -147,8 +147,14 @@ pub fn run(
     if !in_place {
         if let Some(worker) = client() {
             let on_stage: Rc<dyn Fn(Stage)> = Rc::new(on_stage);
-            let pending =
-                Pending { id, input: input.clone(), options: options.clone(), t0, on_stage: on_stage.clone(), done: Box::new(done) };
+            let pending = Pending {
+                id,
+                input: input.clone(),
+                options: options.clone(),
+                t0,
+                on_stage: on_stage.clone(),
+                done: Box::new(done),
+            };
             PENDING.with(|p| *p.borrow_mut() = Some(pending));
             on_stage(Stage::Reading);
             if post(&worker, id, &input, options).is_ok() {

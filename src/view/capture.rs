@@ -408,6 +408,8 @@ pub struct MediaLane {
     pub delta: String,
     pub title: String,
     pub poor: bool,
+    /// Not a stream: the way back of a one-way stream, where no RTP was seen.
+    pub missing: bool,
 }
 
 fn host(addr: &str) -> String {
@@ -444,12 +446,16 @@ pub fn add_media(r: &Report, call: u32, l: &mut Ladder) {
     let time_of = |m: u32| r.messages.get(m as usize).and_then(|m| m.time_us);
     let mut order: Vec<(Option<i64>, Option<usize>)> = l.rows.iter().map(|row| (time_of(row.message), None)).collect();
     let mut lanes = Vec::with_capacity(streams.len());
-    for (k, s) in streams.iter().enumerate() {
+    // first and last packet time of each lane
+    let mut spans: Vec<(i64, i64)> = Vec::with_capacity(streams.len());
+    let one_way = c.media.as_deref() == Some("one-way");
+    for s in &streams {
         let (from, to) = (column(&s.src, l), column(&s.dst, l));
         let pos = order.iter().rposition(|(t, _)| t.is_some_and(|t| t <= s.first_time_us)).map_or(0, |p| p + 1);
         // after lanes already placed there
         let pos = pos + order[pos..].iter().take_while(|(_, lane)| lane.is_some()).count();
-        order.insert(pos, (Some(s.first_time_us), Some(k)));
+        order.insert(pos, (Some(s.first_time_us), Some(lanes.len())));
+        spans.push((s.first_time_us, s.last_time_us));
         lanes.push(MediaLane {
             stream: s.index,
             from,
@@ -476,7 +482,32 @@ pub fn add_media(r: &Report, call: u32, l: &mut Ladder) {
                 format::duration(s.duration_ms)
             ),
             poor: s.poor,
+            missing: false,
         });
+        // one-way audio: show the way back that stayed silent, once per pair of hosts
+        let back = |o: &&StreamOut| host(&o.src) == host(&s.dst) && host(&o.dst) == host(&s.src);
+        let shown = lanes.iter().any(|x: &MediaLane| x.missing && x.from == to && x.to == from);
+        if one_way && !shown && !streams.iter().any(back) {
+            order.insert(pos + 1, (Some(s.first_time_us), Some(lanes.len())));
+            spans.push((s.first_time_us, s.first_time_us));
+            let (src, dst) = (host(&s.dst), host(&s.src));
+            lanes.push(MediaLane {
+                stream: s.index,
+                from: to,
+                to: from,
+                x1: l.columns[to].x,
+                x2: l.columns[from].x,
+                y: 0,
+                y_end: 0,
+                label: "no RTP back".to_string(),
+                stats: format!("nothing from {src}"),
+                time: String::new(),
+                delta: String::new(),
+                title: format!("No RTP from {src} to {dst} in the capture: the person at {dst} hears nothing."),
+                poor: false,
+                missing: true,
+            });
+        }
     }
     // y of every entry, then of each lane's end by its last packet's time
     let y_of = |n: usize| ladder::HEAD + ladder::ROW_H * n as u32 + ladder::ROW_H / 2 + 6;
@@ -486,8 +517,8 @@ pub fn add_media(r: &Report, call: u32, l: &mut Ladder) {
         match lane {
             Some(k) => {
                 lanes[*k].y = y_of(n);
-                if let Some(t0) = t0 {
-                    lanes[*k].delta = format::delta(streams[*k].first_time_us - t0);
+                if let Some(t0) = t0.filter(|_| !lanes[*k].missing) {
+                    lanes[*k].delta = format::delta(spans[*k].0 - t0);
                 }
             }
             None => {
@@ -498,7 +529,11 @@ pub fn add_media(r: &Report, call: u32, l: &mut Ladder) {
     }
     let last_y = y_of(order.len().saturating_sub(1)) + ladder::ROW_H / 2;
     for (k, lane) in lanes.iter_mut().enumerate() {
-        let end = streams[k].last_time_us;
+        let end = spans[k].1;
+        if lane.missing {
+            lane.y_end = lane.y;
+            continue;
+        }
         // the last entry at or before the end, and the next one after it
         let before = order.iter().rposition(|(t, _)| t.is_some_and(|t| t <= end));
         lane.y_end = match before {
@@ -774,18 +809,23 @@ pub(crate) mod tests {
         let before: Vec<u32> = l.rows.iter().map(|row| row.y).collect();
         let height = l.height;
         add_media(&r, 0, &mut l);
-        assert_eq!(l.media.len(), 1);
+        assert_eq!(l.media.len(), 2, "the stream and the silent way back");
         let lane = &l.media[0];
+        let back = &l.media[1];
+        assert!(back.missing && !lane.missing);
+        assert_eq!((back.from, back.to, back.y, back.y_end), (1, 0, lane.y + ladder::ROW_H, lane.y + ladder::ROW_H));
+        assert_eq!(back.label, "no RTP back");
+        assert!(back.title.contains("No RTP from 203.0.113.5 to 198.51.100.10"), "{}", back.title);
         assert_eq!(l.columns.len(), 2, "media hosts share the SIP columns");
         assert_eq!((lane.from, lane.to), (0, 1));
         assert_eq!((lane.x1, lane.x2), (l.columns[0].x, l.columns[1].x));
         // INVITE, 100, 200, ACK, then the stream, then BYE and 200
         assert_eq!(lane.y, before[4]);
         assert_eq!(l.rows[3].y, before[3]);
-        assert_eq!(l.rows[4].y, before[4] + ladder::ROW_H, "later rows move down one row");
-        assert_eq!(l.height, height + ladder::ROW_H);
+        assert_eq!(l.rows[4].y, before[4] + 2 * ladder::ROW_H, "later rows move down two rows");
+        assert_eq!(l.height, height + 2 * ladder::ROW_H);
         // the last packet (19.8 s) falls just before the BYE (20.0 s)
-        assert!(lane.y_end > lane.y + ladder::ROW_H / 2 && lane.y_end < l.rows[4].y, "{} {}", lane.y_end, l.rows[4].y);
+        assert!(lane.y_end > back.y && lane.y_end < l.rows[4].y, "{} {}", lane.y_end, l.rows[4].y);
         assert_eq!(lane.label, "RTP PCMA \u{b7} 900 pkts");
         assert_eq!(lane.stats, "0.0% loss \u{b7} 0.0 ms jitter");
         assert_eq!(lane.delta, "+0.820 s");
@@ -796,7 +836,7 @@ pub(crate) mod tests {
         add_media(&r2, 0, &mut l);
         assert_eq!(l.columns.len(), 3);
         assert_eq!((l.columns[2].key.as_str(), l.columns[2].label), ("192.0.2.77", Some("media")));
-        assert_eq!(l.media[0].from, 2);
+        assert_eq!((l.media[0].from, l.media[1].to), (2, 2));
         assert!(l.width >= l.columns[2].x + ladder::COL_W / 2);
         // text input: nothing added
         let text =

@@ -23,10 +23,26 @@ use std::rc::Rc;
 // Opening a link
 // ---------------------------------------------------------------------------------------------
 
-/// The link part of an address's fragment (`location.hash`): without `#`, `None` when empty.
-pub fn fragment(hash: &str) -> Option<&str> {
-    let f = hash.strip_prefix('#').unwrap_or(hash).trim();
-    (!f.is_empty()).then_some(f)
+/// The link part of an address's fragment (`location.hash`): without `#` and without the white
+/// space a mail client may have wrapped into it (which the address bar then shows as `%20`,
+/// `%0A`, …); `None` when empty.
+pub fn fragment(hash: &str) -> Option<String> {
+    let f = hash.strip_prefix('#').unwrap_or(hash);
+    let mut out = String::with_capacity(f.len());
+    let mut rest = f;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3).unwrap_or("");
+        if ["20", "09", "0A", "0a", "0D", "0d"].contains(&code) {
+            rest = &rest[i + 3..];
+        } else {
+            out.push('%');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+    let out: String = out.split_whitespace().collect();
+    (!out.is_empty()).then_some(out)
 }
 
 /// The call and message a trace link points at, found again once its trace is analysed.
@@ -44,8 +60,9 @@ pub fn resolve(r: &Report, s: &LinkSelection) -> (Option<u32>, Option<u32>) {
     let msg = s.line.and_then(|l| r.messages.iter().find(|m| m.line == l));
     let by_id = s.call_id.as_deref().and_then(|id| r.calls.iter().find(|c| c.call_id == id)).map(|c| c.index);
     let msg_call = msg.and_then(|m| m.call);
-    let msg_call_ok =
-        msg_call.filter(|&c| s.call_id.is_none() || r.calls.get(c as usize).is_some_and(|c| Some(&c.call_id) == s.call_id.as_ref()));
+    let msg_call_ok = msg_call.filter(|&c| {
+        s.call_id.is_none() || r.calls.get(c as usize).is_some_and(|c| Some(&c.call_id) == s.call_id.as_ref())
+    });
     let call = msg_call_ok.or(by_id).or(msg_call);
     let msg = msg.filter(|m| m.call.is_none() || m.call == call).map(|m| m.index);
     (call, msg)
@@ -299,7 +316,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -326,14 +343,14 @@ pub fn advice(p: &Prepared, o: &ShareOption) -> LengthAdvice {
     let warning = match o.fit {
         Fit::Safe => None,
         Fit::Long => Some(format!(
-            "This link is {n} characters, over the {} that open everywhere: Teams, Outlook and other Windows \
-             desktop apps (and older browsers) cut longer links. It still opens when pasted into a browser's \
-             address bar.",
+            "This link is {n} characters long. Links over {} characters do not open everywhere: Teams, \
+             Outlook and other Windows desktop apps, and older browsers, cut them. It still opens when pasted \
+             into a browser's address bar.",
             thousands(SAFE_URL_LEN)
         )),
         Fit::TooLong => Some(format!(
-            "This link is {n} characters, over {}: ticket and chat tools (Jira, Slack and most others) cannot \
-             take it whole.",
+            "This link is {n} characters long, over {}: Jira, Slack and most other ticket and chat tools \
+             cannot take it whole.",
             thousands(LONG_URL_LEN)
         )),
     };
@@ -348,7 +365,13 @@ pub fn advice(p: &Prepared, o: &ShareOption) -> LengthAdvice {
             .filter(|&(_, len)| len < chars)
             .collect()
     };
-    LengthAdvice { chars, fit: o.fit, note: format!("{n} characters: {}.", o.fit.description()), warning, instead }
+    // the warning explains a long link; the note then only counts
+    let note = if warning.is_none() {
+        format!("{n} characters: {}.", o.fit.description())
+    } else {
+        format!("{n} characters.")
+    };
+    LengthAdvice { chars, fit: o.fit, note, warning, instead }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -458,8 +481,10 @@ pub fn file_name(what: &str, call_id: Option<&str>, ext: &str) -> String {
     }
 }
 
-/// Style properties copied onto every element of the exported ladder SVG, so it renders alone
-/// (without the page's style sheet).
+/// Style properties copied onto every element of the exported ladder SVG as presentation
+/// attributes, so it renders alone (without the page's style sheet). Attributes rather than a
+/// `style` attribute: the page's content security policy allows no inline styles, and every
+/// SVG viewer reads presentation attributes.
 pub const SVG_STYLE_PROPS: &[&str] = &[
     "fill",
     "fill-opacity",
@@ -475,22 +500,21 @@ pub const SVG_STYLE_PROPS: &[&str] = &[
     "font-weight",
     "font-style",
     "text-decoration",
-    "text-transform",
     "letter-spacing",
     "visibility",
 ];
 
-/// A `style` attribute from computed (property, value) pairs, leaving out values that are the
-/// SVG default anyway.
-pub fn inline_style<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
-    let mut out = String::new();
+/// The presentation attributes for computed (property, value) pairs, leaving out values that
+/// are the SVG default anyway.
+pub fn presentation_attributes<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Vec<(&'a str, String)> {
+    let mut out = Vec::new();
     for (k, v) in pairs {
         let v = v.trim();
         let default = v.is_empty()
             || matches!(
                 (k, v),
                 ("fill-opacity" | "stroke-opacity" | "opacity", "1")
-                    | ("stroke-dasharray" | "text-transform", "none")
+                    | ("stroke-dasharray", "none")
                     | ("paint-order", "normal")
                     | ("stroke-linejoin", "miter")
                     | ("font-style", "normal")
@@ -499,10 +523,7 @@ pub fn inline_style<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> S
             )
             || (k == "text-decoration" && v.starts_with("none"));
         if !default {
-            out.push_str(k);
-            out.push(':');
-            out.push_str(&v.replace('"', "'"));
-            out.push(';');
+            out.push((k, v.to_string()));
         }
     }
     out
@@ -538,6 +559,18 @@ pub struct DiagView {
     pub call: Option<String>,
     pub formats: Vec<String>,
     pub findings: Vec<DiagFinding>,
+}
+
+/// The words beside an evidence excerpt: `line N · label`, or `line N` alone when the label is
+/// the excerpt itself (or the start of it).
+pub fn evidence_label(e: &LinkEvidence) -> String {
+    let label = e.label.trim();
+    let stem = label.trim_end_matches('\u{2026}').trim_end();
+    if label.is_empty() || (!e.excerpt.is_empty() && e.excerpt.trim().starts_with(stem)) {
+        format!("line {}", e.line)
+    } else {
+        format!("line {} \u{b7} {label}", e.line)
+    }
 }
 
 /// The read-only view of a diagnosis-only link. `pbx` is the page's PBX, used when the link
@@ -582,7 +615,9 @@ pub fn diagnosis_view(d: &DiagnosisLink, pbx: &str) -> DiagView {
     }
     let call = d.call.as_ref().map(|c| {
         let parties = match (c.from.as_deref(), c.to.as_deref()) {
-            (Some(f), Some(t)) => format!(": {} \u{2192} {}", crate::view::format::short_uri(f), crate::view::format::short_uri(t)),
+            (Some(f), Some(t)) => {
+                format!(": {} \u{2192} {}", crate::view::format::short_uri(f), crate::view::format::short_uri(t))
+            }
             _ => String::new(),
         };
         let end = c.final_status.map_or_else(
@@ -682,7 +717,8 @@ impl State {
             let (call, msg) = resolve(r, &sel);
             if call.is_some() {
                 self.selected_call = call;
-                self.selected_msg = msg.or_else(|| call.and_then(|c| r.calls.get(c as usize)?.messages.first().copied()));
+                self.selected_msg =
+                    msg.or_else(|| call.and_then(|c| r.calls.get(c as usize)?.messages.first().copied()));
             }
         }
     }
@@ -786,9 +822,7 @@ impl State {
 
     /// Whether `previous` holds what the page already shows (nothing to restore).
     fn previous_is_current(&self) -> bool {
-        self.previous
-            .as_ref()
-            .is_some_and(|p| p.capture.is_none() && self.capture.is_none() && *p.text == *self.text)
+        self.previous.as_ref().is_some_and(|p| p.capture.is_none() && self.capture.is_none() && *p.text == *self.text)
     }
 
     /// The diagnosis-only link on screen, if any.
@@ -893,9 +927,24 @@ mod tests {
 
     #[test]
     fn fragments() {
-        for (hash, want) in [("", None), ("#", None), ("# ", None), ("#v1.abc", Some("v1.abc")), ("d1.x", Some("d1.x"))] {
-            assert_eq!(fragment(hash), want, "{hash:?}");
+        for (hash, want) in [
+            ("", None),
+            ("#", None),
+            ("# ", None),
+            ("#%20", None),
+            ("#v1.abc", Some("v1.abc")),
+            ("d1.x", Some("d1.x")),
+            ("#v1.ab%20cd%0A%0dEF", Some("v1.abcdEF")),
+            ("#v1.ab%2Fc%", Some("v1.ab%2Fc%")),
+            ("#v1.\u{e9}%2", Some("v1.\u{e9}%2")),
+        ] {
+            assert_eq!(fragment(hash).as_deref(), want, "{hash:?}");
         }
+        // a wrapped link still opens
+        let p = prepare(sample("register-401").unwrap().text, &Options::default(), Selection::default(), "", &form());
+        let url = &p.option(ShareKind::Trace).unwrap().url;
+        let (a, b) = url.split_at(url.len() / 2);
+        assert!(matches!(open(&fragment(&format!("{a}%20%0A{b}")).unwrap()), Ok(Link::Trace(_))));
     }
 
     #[test]
@@ -924,7 +973,7 @@ mod tests {
         let msg = msg.expect("the selected message is in the call link");
         assert_eq!(back.calls[call.unwrap() as usize].call_id, r.calls[1].call_id);
         assert_eq!(back.messages[msg as usize].status, r.messages[sel.message.unwrap() as usize].status);
-        assert_eq!(p.call_lines.is_empty(), false);
+        assert!(!p.call_lines.is_empty());
         assert_eq!(p.call_id.as_deref(), Some(r.calls[1].call_id.as_str()));
     }
 
@@ -932,14 +981,24 @@ mod tests {
     fn resolve_tolerates_missing_and_stale_parts() {
         let r = analyse(sample("capacity-503").unwrap().text, &Options::default());
         let id = r.calls[1].call_id.clone();
-        let cases: Vec<(LinkSelection, (Option<u32>, Option<u32>))> = vec![
+        type Case = (LinkSelection, (Option<u32>, Option<u32>));
+        let cases: Vec<Case> = vec![
             (LinkSelection::default(), (None, None)),
             (LinkSelection { call_id: Some(id.clone()), line: None }, (Some(1), None)),
             (LinkSelection { call_id: Some("nope".into()), line: Some(9999) }, (None, None)),
             // a line of a message in the other call: the message is dropped, the call kept
-            (LinkSelection { call_id: Some(id.clone()), line: Some(r.messages[r.calls[0].messages[0] as usize].line) }, (Some(1), None)),
+            (
+                LinkSelection {
+                    call_id: Some(id.clone()),
+                    line: Some(r.messages[r.calls[0].messages[0] as usize].line),
+                },
+                (Some(1), None),
+            ),
             // a line alone selects the message and its call
-            (LinkSelection { call_id: None, line: Some(r.messages[r.calls[1].messages[0] as usize].line) }, (Some(1), Some(r.calls[1].messages[0]))),
+            (
+                LinkSelection { call_id: None, line: Some(r.messages[r.calls[1].messages[0] as usize].line) },
+                (Some(1), Some(r.calls[1].messages[0])),
+            ),
         ];
         for (sel, want) in cases {
             assert_eq!(resolve(&r, &sel), want, "{sel:?}");
@@ -969,10 +1028,15 @@ mod tests {
         assert_eq!(pv.lines.len(), crate::text::lines(&red.text).count());
         assert_eq!(pv.more, 0);
         assert_eq!(pv.marks as usize, red.marks.len());
-        let joined: String = pv.lines.iter().map(|l| l.parts.iter().map(|(s, _)| s.as_str()).collect::<String>() + "\n").collect();
+        let joined: String =
+            pv.lines.iter().map(|l| l.parts.iter().map(|(s, _)| s.as_str()).collect::<String>() + "\n").collect();
         let original: String = crate::text::lines(&red.text).map(|l| format!("{}\n", l.text)).collect();
         assert_eq!(joined, original, "the preview is the redacted text, line for line");
-        let marked: Vec<&str> = pv.lines.iter().flat_map(|l| l.parts.iter().filter(|(_, k)| k.is_some()).map(|(s, _)| s.as_str())).collect();
+        let marked: Vec<&str> = pv
+            .lines
+            .iter()
+            .flat_map(|l| l.parts.iter().filter(|(_, k)| k.is_some()).map(|(s, _)| s.as_str()))
+            .collect();
         assert!(red.replacements.iter().all(|x| marked.contains(&x.replacement.as_str())), "{marked:?}");
         // cut to a few lines
         let cut = preview(red, None, 3);
@@ -980,7 +1044,11 @@ mod tests {
         let some = preview(red, Some(&[2, 4]), 10);
         assert_eq!(some.lines.iter().map(|l| l.no).collect::<Vec<_>>(), [2, 4]);
         // options
-        let none = form().apply(ShareAction::Redact(true)).apply(ShareAction::Ips(false)).apply(ShareAction::Numbers(false)).apply(ShareAction::Credentials(false));
+        let none = form()
+            .apply(ShareAction::Redact(true))
+            .apply(ShareAction::Ips(false))
+            .apply(ShareAction::Numbers(false))
+            .apply(ShareAction::Credentials(false));
         let p = prepare(&text, &options, Selection::default(), "https://x/", &none);
         assert_eq!(p.text, text, "nothing chosen, nothing replaced");
     }
@@ -993,7 +1061,7 @@ mod tests {
         if let Some(h) = p.hosts.first().cloned() {
             assert!(text.to_ascii_lowercase().contains(&h));
             let f = f.apply(ShareAction::Host(h.clone(), true));
-            assert_eq!(f.hosts, [h.clone()]);
+            assert_eq!(f.hosts, std::slice::from_ref(&h));
             let p = prepare(text, &Options::default(), Selection::default(), "", &f);
             assert!(!p.text.to_ascii_lowercase().contains(&h), "{h} hidden");
             assert!(f.apply(ShareAction::Host(h, false)).hosts.is_empty());
@@ -1017,7 +1085,11 @@ mod tests {
         // a trace far over the limits
         let mut big = String::new();
         for i in 0..400 {
-            big.push_str(&text.replace("Call-ID: ", &format!("Call-ID: {i:04}x")).replace("branch=z9hG4bK", &format!("branch=z9hG4bK{}", i * 7919)));
+            big.push_str(
+                &text
+                    .replace("Call-ID: ", &format!("Call-ID: {i:04}x"))
+                    .replace("branch=z9hG4bK", &format!("branch=z9hG4bK{}", i * 7919)),
+            );
         }
         let p = prepare(&big, &Options::default(), Selection::default(), "https://x/", &form());
         let whole = p.option(ShareKind::Trace).unwrap();
@@ -1054,16 +1126,24 @@ mod tests {
     }
 
     #[test]
-    fn inline_styles_leave_out_defaults() {
-        let s = inline_style([
+    fn presentation_attributes_leave_out_defaults() {
+        let s = presentation_attributes([
             ("fill", "rgb(1, 2, 3)".to_string()),
             ("opacity", "1".to_string()),
             ("stroke-dasharray", "none".to_string()),
+            ("stroke-dasharray", " 5px, 3px ".to_string()),
             ("font-family", "\"Segoe UI\", sans-serif".to_string()),
             ("text-decoration", "none solid rgb(0, 0, 0)".to_string()),
             ("text-decoration", "underline solid rgb(0, 0, 0)".to_string()),
+            ("visibility", String::new()),
         ]);
-        assert_eq!(s, "fill:rgb(1, 2, 3);font-family:'Segoe UI', sans-serif;text-decoration:underline solid rgb(0, 0, 0);");
+        let want = [
+            ("fill", "rgb(1, 2, 3)"),
+            ("stroke-dasharray", "5px, 3px"),
+            ("font-family", "\"Segoe UI\", sans-serif"),
+            ("text-decoration", "underline solid rgb(0, 0, 0)"),
+        ];
+        assert_eq!(s, want.map(|(k, v)| (k, v.to_string())));
     }
 
     #[test]
@@ -1094,6 +1174,26 @@ mod tests {
     }
 
     #[test]
+    fn evidence_labels_do_not_repeat_the_excerpt() {
+        let e = |label: &str, excerpt: &str| LinkEvidence { line: 7, label: label.into(), excerpt: excerpt.into() };
+        for (ev, want) in [
+            (e("401 Unauthorized", "SIP/2.0 401 Unauthorized"), "line 7 \u{b7} 401 Unauthorized"),
+            (
+                e(
+                    "Authorization: Digest username=\"a\", n\u{2026}",
+                    "Authorization: Digest username=\"a\", nonce=\"x\"",
+                ),
+                "line 7",
+            ),
+            (e("Retry-After: 30", "Retry-After: 30"), "line 7"),
+            (e("", "x"), "line 7"),
+            (e("INVITE", ""), "line 7 \u{b7} INVITE"),
+        ] {
+            assert_eq!(evidence_label(&ev), want, "{ev:?}");
+        }
+    }
+
+    #[test]
     fn link_summary_says_what_was_opened() {
         let t = permalink::TraceLink {
             input: "a\nb\nc\n".into(),
@@ -1109,7 +1209,13 @@ mod tests {
 
     #[test]
     fn broken_links_say_why() {
-        let p = prepare(sample("register-401").unwrap().text, &Options::default(), Selection::default(), "https://x/", &form());
+        let p = prepare(
+            sample("register-401").unwrap().text,
+            &Options::default(),
+            Selection::default(),
+            "https://x/",
+            &form(),
+        );
         let url = p.option(ShareKind::Trace).unwrap().url.clone();
         let frag = url.split_once('#').unwrap().1;
         let cut = &frag[..frag.len() / 2];
@@ -1186,7 +1292,8 @@ mod tests {
         // a reload while the link is shown: storage still holds the user's own input, and the
         // stored previous input has their pickers
         let frag = link_for(theirs, &their_opts, sel, ShareKind::Trace);
-        let stored = Previous { text: mine.into(), capture: None, profile: String::new(), pbx: "3cx".into(), symptom: None };
+        let stored =
+            Previous { text: mine.into(), capture: None, profile: String::new(), pbx: "3cx".into(), symptom: None };
         let s = State { previous: Some(stored.clone()), ..State::new(mine.to_string(), String::new(), String::new()) };
         let s = on_load(s, Some(&frag));
         assert_eq!((&*s.text, s.previous.as_ref()), (theirs, Some(&stored)));
@@ -1200,7 +1307,12 @@ mod tests {
     #[test]
     fn a_diagnosis_link_and_a_broken_link_leave_the_input_alone() {
         let mine = sample("register-401").unwrap().text;
-        let frag = link_for(sample("codec-488").unwrap().text, &Options::default(), Selection::default(), ShareKind::Diagnosis);
+        let frag = link_for(
+            sample("codec-488").unwrap().text,
+            &Options::default(),
+            Selection::default(),
+            ShareKind::Diagnosis,
+        );
         let s = analysed(State::new(mine.to_string(), String::new(), String::new()));
         let rev = s.rev;
         let s = s.apply(Action::OpenLink(frag));
@@ -1211,7 +1323,8 @@ mod tests {
         let s = s.apply(Action::CloseLink);
         assert!(s.diagnosis_link().is_none() && !s.link_in_address());
         // typing leaves the diagnosis view
-        let s = s.apply(Action::OpenLink(link_for(mine, &Options::default(), Selection::default(), ShareKind::Diagnosis)));
+        let s =
+            s.apply(Action::OpenLink(link_for(mine, &Options::default(), Selection::default(), ShareKind::Diagnosis)));
         let s = s.apply(Action::SetText("INVITE".into()));
         assert!(s.link.is_none());
         for (frag, want) in [("v9.xxx", LinkError::FutureVersion), ("garbage", LinkError::NotALink)] {
@@ -1242,7 +1355,10 @@ mod tests {
         let ids = |r: &Report| r.calls.iter().map(|c| c.call_id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&back), ids(&r));
         for (a, b) in back.messages.iter().zip(&r.messages) {
-            assert_eq!((&a.src, &a.dst, a.time_us, &a.method, a.status), (&b.src, &b.dst, b.time_us, &b.method, b.status));
+            assert_eq!(
+                (&a.src, &a.dst, a.time_us, &a.method, a.status),
+                (&b.src, &b.dst, b.time_us, &b.method, b.status)
+            );
         }
     }
 }

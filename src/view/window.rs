@@ -30,7 +30,7 @@ pub fn scrolled(len: usize, row_h: u32, scroll_top: u32, view_h: u32, overscan: 
 
 /// The scroll offset that brings row `index` into a view (a third down from its top).
 pub fn scroll_to(index: usize, row_h: u32, view_h: u32) -> u32 {
-    (index as u64 * row_h as u64).saturating_sub(view_h as u64 / 3).min(u32::MAX as u64) as u32
+    (index as u64).saturating_mul(row_h as u64).saturating_sub(view_h as u64 / 3).min(u32::MAX as u64) as u32
 }
 
 /// The ladder page to draw: pages of [`LADDER_PAGE`] rows, `page` counted from 0 and kept in
@@ -55,7 +55,11 @@ mod tests {
         let check = |len, top, view, want: (usize, usize, u64, u64)| {
             let w = scrolled(len, 40, top, view, 5);
             assert_eq!((w.start, w.end, w.before, w.after), want, "len {len} top {top} view {view}");
-            assert_eq!(w.before + (w.end - w.start) as u64 * 40 + w.after, len as u64 * 40, "the spacers keep the height");
+            assert_eq!(
+                w.before + (w.end - w.start) as u64 * 40 + w.after,
+                len as u64 * 40,
+                "the spacers keep the height"
+            );
         };
         check(20_000, 0, 400, (0, 15, 0, (20_000 - 15) * 40));
         check(20_000, 4000, 400, (95, 115, 95 * 40, (20_000 - 115) * 40));

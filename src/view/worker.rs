@@ -10,9 +10,9 @@
 //!
 //! `crate::ui::worker` runs this in a dedicated worker on the same wasm module as the page.
 
+use super::state::State;
 use crate::diagnose::Options;
 use crate::report::Report;
-use super::state::State;
 
 /// The largest input the page accepts (bytes). An analysis holds several copies of the input's
 /// size in memory; past this a tab can run out of memory.
@@ -94,7 +94,8 @@ pub fn too_large(len: usize) -> Option<String> {
 /// UTF-8 or UTF-16; other bytes that are not UTF-8 are read as Latin-1 (each byte one
 /// character), so nothing is ever lost or refused.
 pub fn decode(bytes: Vec<u8>) -> String {
-    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let bom =
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if bom {
         return crate::cli::decode(&bytes);
     }
@@ -291,7 +292,10 @@ mod tests {
         assert!(!UnpackError::Json.description().is_empty());
         // a reference that splits a character
         let input = "é";
-        let p = Packed { json: serde_json::to_vec(&analyse(Input::Text(""), &Options::default())).unwrap(), refs: vec![0, 1, 1] };
+        let p = Packed {
+            json: serde_json::to_vec(&analyse(Input::Text(""), &Options::default())).unwrap(),
+            refs: vec![0, 1, 1],
+        };
         assert_eq!(p.unpack(input), Err(UnpackError::Ref));
     }
 
@@ -302,8 +306,8 @@ mod tests {
         check(&[0xEF, 0xBB, 0xBF, b'O', b'K'], "OK");
         check(&[0xFF, 0xFE, b'O', 0, b'K', 0], "OK");
         check(&[0xFE, 0xFF, 0, b'O', 0, b'K'], "OK");
-        check(&[b'M', b'\xfc', b'l', b'l', b'e', b'r'], "M\u{fc}ller");
-        check(&[b'a', 0, b'b'], "a\0b");
+        check(b"M\xfcller", "M\u{fc}ller");
+        check(b"a\0b", "a\0b");
         check(&[], "");
     }
 

@@ -7,70 +7,29 @@
 //   scripts/e2e.sh                                   # builds, serves and runs every e2e file
 //   E2E_URL=http://127.0.0.1:8080/ node --test tests/e2e/capture.test.cjs
 //
-// Same setup as app.test.cjs (playwright-core from NODE_PATH, Debian's /usr/bin/chromium, serves
-// dist/ itself without E2E_URL). The corpus is read from ../shared/corpus/pcap (E2E_CORPUS to
+// Helpers from support.cjs (the static server, a fresh Chromium profile, the network audit). The corpus is read from ../shared/corpus/pcap (E2E_CORPUS to
 // override); tests that need it skip with a message when it is absent.
 'use strict';
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const e2e = require('./support.cjs');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = process.env.E2E_DIST || path.join(ROOT, 'dist');
-const ART = path.join(__dirname, 'artifacts');
+const { ROOT, ART } = e2e;
 const CORPUS = process.env.E2E_CORPUS || path.join(ROOT, '..', 'shared', 'corpus', 'pcap');
 const EXPECTED = path.join(ROOT, 'tests', 'fixtures', 'pcap', 'expected.tsv');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
 const BIG_MB = Number(process.env.E2E_CAPTURE_MB || 50);
 
 let BASE;
-let server;
+let allowed;
 
-async function startServer() {
-  if (process.env.E2E_URL) return process.env.E2E_URL.replace(/\/?$/, '/');
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no build in ${DIST}: run scripts/e2e.sh (it builds first)`);
-  server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('http.server did not start')), 10000);
-    server.stdout.on('data', (d) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
-  });
-  return `http://127.0.0.1:${port}/`;
-}
+/** A fresh browser profile, a little wider than the default so the ladder and the media table fit. */
+const open = () => e2e.open({ viewport: { width: 1400, height: 900 } });
 
-/** A fresh browser profile (clean storage) with error recording. */
-async function open({ viewport = { width: 1400, height: 900 }, colorScheme = 'light' } = {}) {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipdiag-e2e-cap-'));
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport, colorScheme,
-  });
-  const errors = [];
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return {
-    ctx, page, errors,
-    async close() {
-      await ctx.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
-
+/** Screenshot of a page or of one element. */
 async function shot(target, name) {
   fs.mkdirSync(ART, { recursive: true });
   await target.screenshot({ path: path.join(ART, name) });
@@ -242,14 +201,8 @@ function callFrames({ call, n = 1, t0, host = '198.51.100.10', mediaPort = 20000
 const byTime = (a, b) => a.us - b.us;
 const T0 = 1_700_000_000_000_000 / 1000; // ms → keep microseconds within 2^53: 1.7e15 µs is safe
 
-before(async () => {
-  BASE = await startServer();
-  fs.mkdirSync(ART, { recursive: true });
-});
-
-after(() => {
-  if (server) server.kill();
-});
+before(async () => ({ base: BASE, allowed } = await e2e.start()));
+after(() => e2e.stop());
 
 describe('corpus captures', () => {
   const rows = fs.readFileSync(EXPECTED, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -293,6 +246,7 @@ describe('corpus captures', () => {
         const lanes = await b.page.$$('svg[data-ladder] .media-lane');
         if (lanes.length) await shot(await b.page.$('section.ladder'), `71-capture-ladder-${file}.png`);
         console.log(`${file}: ${m[1]} SIP messages; media badges ${badges.join(', ') || 'none'}; ${lanes.length} RTP lanes in the ladder`);
+        if (allowed) e2e.assertOwnRequestsOnly(BASE, allowed, b.requests);
         assert.deepEqual(b.errors, []);
       } finally {
         await b.close();
@@ -321,7 +275,7 @@ describe('generated captures', () => {
       assert.equal(streams.length, 1);
       assert.deepEqual(streams[0].slice(0, 4), ['198.51.100.10:20000 \u2192 203.0.113.5:30000', '0x10000001', 'PCMA', '1,000 #5\u20131004 \u00b7 19 s']);
       const lanes = await b.page.$$eval('svg[data-ladder] .media-lane .m-label', (els) => els.map((e) => e.textContent));
-      assert.deepEqual(lanes, ['RTP PCMA \u00b7 1,000 pkts']);
+      assert.deepEqual(lanes, ['RTP PCMA \u00b7 1,000 pkts', 'no RTP back'], 'the stream, and the way back that stayed silent');
       // the stream's chip cites a packet; the answer's chip opens the message at its packet
       const chips = await b.page.$$eval('[data-cause="net.rtp_blocked"] .evidence-chip', (els) => els.map((e) => e.textContent));
       assert.match(chips[0], /^packet 5 \u00b7 RTP /);
@@ -332,6 +286,9 @@ describe('generated captures', () => {
         assert.match(await b.page.textContent('#message-title'), /packet \d+/);
       }
       await shot(await b.page.$('section.ladder'), '70-capture-one-way-ladder.png');
+      await b.page.emulateMedia({ colorScheme: 'dark' });
+      await shot(await b.page.$('section.ladder'), '70-capture-one-way-ladder-dark.png');
+      await b.page.emulateMedia({ colorScheme: 'light' });
       await b.page.screenshot({ path: path.join(ART, '70-capture-one-way-page.png'), fullPage: true });
       // small captures are kept for a reload
       await b.page.reload();
@@ -389,6 +346,7 @@ describe('generated captures', () => {
     frames.sort(byTime);
     const data = pcapFile(frames);
     const file = tmpFile('big-capture.pcap', data);
+    if (process.env.E2E_CAPTURE_OUT) fs.copyFileSync(file, process.env.E2E_CAPTURE_OUT); // to time the CLI on it
     const mb = data.length / 1e6;
     const b = await open();
     try {
@@ -397,6 +355,8 @@ describe('generated captures', () => {
       await b.page.evaluate(() => { window.__t0 = performance.now(); });
       await dropPath(b.page, file);
       await shown(b.page, 'big-capture.pcap', 120000);
+      const alert = await b.page.$('[role="alert"]');
+      assert.equal(alert && (await alert.textContent()), null, 'no alert for a readable capture');
       await b.page.waitForSelector('#verdict');
       const ms = await b.page.evaluate(() => performance.now() - window.__t0);
       const status = await statusText(b.page);
@@ -420,8 +380,21 @@ describe('generated captures', () => {
         });
         return performance.now() - t;
       }, target);
+      // the message view has the message's text (it came back from the analysis worker)
+      await b.page.waitForSelector('#message-view .ln');
+      assert.match(await b.page.textContent('#message-title'), /packet \d+/);
       await shot(await b.page.$('section.ladder'), '73-capture-big-ladder.png');
       await shot(await b.page.$('#media'), '74-capture-big-media.png');
+      // the call with 5% loss on the way back: a poor badge, its lane and table row marked
+      const poor = await rows[1].getAttribute('data-call-id');
+      await b.page.click(`[data-call-id="${poor}"] .row-button`);
+      await b.page.waitForSelector(`svg[data-ladder="${poor}"]`);
+      assert.equal(await b.page.getAttribute('#media', 'data-media'), 'poor');
+      assert.equal((await b.page.$$('#media tbody tr.poor')).length, 1);
+      assert.equal((await b.page.$$('svg[data-ladder] .media-lane.poor')).length, 1);
+      assert.match(await b.page.textContent('#media tbody tr.poor'), /74 \(4\.9%\)/, 'every 20th packet lost (the last one too, so 74 of 1,499 expected)');
+      await shot(await b.page.$('section.ladder'), '75-capture-poor-ladder.png');
+      await shot(await b.page.$('#media'), '75-capture-poor-media.png');
       const res = {
         capture_mb: Number(mb.toFixed(1)), packets: frames.length, calls,
         ms_drop_to_findings: Math.round(ms), ms_analysis: analysed,

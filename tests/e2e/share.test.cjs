@@ -6,7 +6,7 @@
 // and a usable page; the ticket, ladder (SVG, PNG) and call exports download with the right
 // names and contents; the network audit stays clean (nothing but the page's static files).
 // Link lengths per example land in tests/e2e/artifacts/link-lengths.json; screenshots of the
-// panel, the redaction preview and opened links in tests/e2e/artifacts/7*.png.
+// panel, the redaction preview and opened links in tests/e2e/artifacts/8*-share-*.png.
 //
 //   scripts/e2e.sh                                   # builds, serves and runs every e2e file
 //   E2E_URL=http://127.0.0.1:8080/ node --test tests/e2e/share.test.cjs
@@ -92,7 +92,7 @@ describe('share links', () => {
       await a.ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE).origin });
       await a.page.click('#copy-link');
       assert.equal(await a.page.evaluate(() => navigator.clipboard.readText()), url);
-      await shotOf(a.page, '#share-panel', '70-share-panel.png');
+      await shotOf(a.page, '#share-panel', '80-share-panel.png');
 
       await b.page.goto(url);
       await analysed(b.page);
@@ -103,7 +103,7 @@ describe('share links', () => {
       assert.deepEqual(await selection(b.page), want);
       assert.equal(await textareaValue(b.page), example('capacity-503.txt'));
       assert.equal(await b.page.$('[role="alert"]'), null);
-      await e2e.shot(b.page, '72-link-opened.png');
+      await e2e.shot(b.page, '82-share-link-opened.png');
       // the link's trace is not saved as the user's input; a reload opens the link again
       assert.equal(await b.page.evaluate(() => localStorage.getItem('sipdiag.input')), null);
       assert.equal(b.page.url(), url, 'the address keeps the link while the page shows it');
@@ -182,7 +182,7 @@ describe('share links', () => {
       assert.ok(excerpts.some((x) => /401 Unauthorized/.test(x)), `evidence excerpts: ${excerpts}`);
       assert.equal(await b.page.$('[data-call-id]'), null, 'no trace, no calls');
       assert.ok(await b.page.$('textarea#trace-input'), 'the input box is there');
-      await e2e.shot(b.page, '73-diagnosis-link.png');
+      await e2e.shot(b.page, '83-share-diagnosis-link.png');
       // typing a trace leaves the read-only view
       await b.page.click('[data-sample="codec-488"]');
       await analysed(b.page);
@@ -225,7 +225,7 @@ describe('share links', () => {
           assert.match(text, /This link could not be opened/);
           if (c.words) assert.match(text, c.words);
           assert.ok(await b.page.$('textarea#trace-input'), `${c.name}: the input box is there`);
-          if (c.name === 'edited') await e2e.shot(b.page, '74-broken-link.png');
+          if (c.name === 'edited') await e2e.shot(b.page, '84-share-broken-link.png');
           // still usable
           await b.page.click('[data-sample="codec-488"]');
           await analysed(b.page);
@@ -281,7 +281,7 @@ describe('redaction', () => {
       }
       const preview = await a.page.$$eval('pre.redact-preview .ln .tx', (els) => els.map((e) => e.textContent).join('\n'));
       for (const pub of Object.values(PUBLIC)) assert.ok(!preview.includes(pub), `${pub} is hidden in the preview`);
-      await shotOf(a.page, '#share-panel', '71-redaction-preview.png');
+      await shotOf(a.page, '#share-panel', '81-share-redaction-preview.png');
 
       await b.page.goto(url);
       await analysed(b.page);
@@ -349,12 +349,14 @@ describe('exports', () => {
           error: !!doc.querySelector('parsererror'),
           root: root.nodeName,
           ns: root.namespaceURI,
-          styled: doc.querySelectorAll('[style]').length,
+          styled: doc.querySelectorAll('[fill]').length,
+          inline: doc.querySelectorAll('[style], [class]').length,
           texts: [...doc.querySelectorAll('text')].map((t) => t.textContent).join(' '),
         };
       }, xml);
       assert.deepEqual([parsed.error, parsed.root, parsed.ns], [false, 'svg', 'http://www.w3.org/2000/svg']);
-      assert.ok(parsed.styled > 20, 'inline styles so it renders alone');
+      assert.ok(parsed.styled > 20, 'colours written on the elements so it renders alone');
+      assert.equal(parsed.inline, 0, 'no style attributes or classes: nothing depends on the page');
       assert.match(parsed.texts, /INVITE/);
       assert.match(parsed.texts, /503/);
       // it renders standalone (as an image, without the page's style sheet)
@@ -366,7 +368,9 @@ describe('exports', () => {
       }, xml);
       assert.ok(size[0] > 200 && size[1] > 100, `svg size ${size}`);
 
+      fs.writeFileSync(path.join(ART, '86-share-ladder.svg'), svg.bytes);
       const png = await download('#export-png');
+      fs.writeFileSync(path.join(ART, '86-share-ladder.png'), png.bytes);
       assert.match(png.name, /^sipdiag-ladder-.*\.png$/);
       assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG magic');
       assert.ok(png.bytes.length > 5000, `PNG of ${png.bytes.length} bytes`);
@@ -377,6 +381,27 @@ describe('exports', () => {
       const callText = lines.bytes.toString('utf8');
       assert.ok(callText.includes(call), 'the selected call');
       assert.ok(!callText.includes(other), 'not the other call');
+      clean(a);
+    } finally {
+      await a.close();
+    }
+  });
+});
+
+describe('phone', () => {
+  test('at 360 px the panel and the redaction preview fit the screen', async () => {
+    const a = await open({ viewport: { width: 360, height: 780 } });
+    try {
+      await a.page.goto(BASE);
+      await a.page.click('[data-sample="one-way-audio"]');
+      await analysed(a.page);
+      await openShare(a.page);
+      await a.page.check('#redact');
+      await a.page.waitForSelector('pre.redact-preview');
+      await ready(a.page);
+      const width = await a.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `page is ${width}px wide at 360px`);
+      await shotOf(a.page, '#share-panel', '87-share-phone-360.png');
       clean(a);
     } finally {
       await a.close();
@@ -417,6 +442,40 @@ describe('link length', () => {
     }
   });
 
+  test('on a 5 MB trace the panel offers one call or the diagnosis, made in a few seconds', async () => {
+    const one = example('healthy-call.txt');
+    const copies = Math.ceil((5 * 1024 * 1024) / one.length);
+    const a = await open({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await a.page.goto(BASE);
+      await a.page.waitForSelector('#trace-input');
+      await a.page.evaluate(({ one, copies }) => {
+        const parts = [];
+        for (let i = 0; i < copies; i++) parts.push(one.replaceAll('0d6b2e94a1c35f78', 'c' + String(i).padStart(15, '0')));
+        const dt = new DataTransfer();
+        dt.setData('text/plain', parts.join(''));
+        document.querySelector('#trace-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      }, { one, copies });
+      await a.page.waitForSelector('.app[data-analysis="done"] [data-call-id]', { timeout: 60000 });
+      const t0 = Date.now();
+      await a.page.click('#share');
+      await a.page.waitForSelector('#share-panel[data-ready="true"]', { timeout: 60000 });
+      const ms = Date.now() - t0;
+      const shown = Object.fromEntries(await a.page.$$eval('.share-kind', (els) => els.map((e) => [
+        e.querySelector('input').value, [Number(e.querySelector('.len').textContent.replace(/[^0-9]/g, '')), e.querySelector('.len').dataset.fit],
+      ])));
+      lengths.five_mb = { bytes: one.length * copies, panel_ms: ms, ...Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, v[0]])) };
+      console.log(`share panel on ${(one.length * copies / 1048576).toFixed(1)} MB: links made in ${ms} ms`, JSON.stringify(shown));
+      assert.equal(shown.trace[1], 'too-long');
+      assert.equal(shown.call[1], 'safe');
+      assert.equal(await a.page.getAttribute('#share-url', 'data-kind'), 'call');
+      assert.ok(ms < 30000, `links made in ${ms} ms`);
+      clean(a);
+    } finally {
+      await a.close();
+    }
+  });
+
   test('a link over 2,000 characters is flagged, and one call or the diagnosis is offered', async () => {
     // 40 copies of the capacity example with their own Call-IDs, branches and tags
     const one = example('capacity-503.txt');
@@ -439,9 +498,9 @@ describe('link length', () => {
       assert.equal(await a.page.getAttribute('#share-url', 'data-kind'), 'call', 'the recommended link is the call');
       await a.page.check('input[name="share-kind"][value="trace"]');
       const warning = await a.page.waitForSelector('.share-warning');
-      assert.match(await warning.textContent(), /over the 2,000/);
+      assert.match(await warning.textContent(), /over 2,000 characters/);
       lengths.big = { trace: Number(await a.page.getAttribute('#share-url', 'data-length')) };
-      await shotOf(a.page, '#share-panel', '75-long-link-warning.png');
+      await shotOf(a.page, '#share-panel', '85-share-long-link-warning.png');
       await a.page.click('.share-warning [data-share-kind="diagnosis"]');
       await a.page.waitForSelector('#share-url[data-kind="diagnosis"]');
       assert.equal(await a.page.$('.share-warning'), null);

@@ -623,7 +623,7 @@ fn framing() {
         ("OPTIONS sip:a@b SIP/2.0\nl: 4\n\nab\ncd", Some(33)), // LF log: "ab\n" is 4 wire bytes
         ("OPTIONS sip:a@b SIP/2.0\r\nl: 99\r\n\r\nshort", Some(39)),
         ("OPTIONS sip:a@b SIP/2.0\r\nl: -1\r\n\r\nrest", Some(34)), // unusable length: no body
-        ("OPTIONS sip:a@b SIP/2.0\r\n\r\nno length", Some(27)), // a stream needs Content-Length
+        ("OPTIONS sip:a@b SIP/2.0\r\n\r\nno length", Some(27)),     // a stream needs Content-Length
         ("OPTIONS sip:a@b SIP/2.0\r\nl: 0\r\n", None),
         ("", None),
         ("\r\n", None),

@@ -227,3 +227,77 @@ impl Corpus {
         Ok(Corpus { text, offsets, truth })
     }
 }
+
+#[cfg(test)]
+#[path = "../../sipgen/mod.rs"]
+mod sipgen;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn truth_fields(t: &sipgen::Truth) -> Fields {
+        Fields {
+            parsed: true,
+            via_branch: t.via_branch.clone(),
+            via_host: t.via_host.clone(),
+            from_tag: t.from_tag.clone(),
+            to_tag: t.to_tag.clone(),
+            call_id: t.call_id.clone(),
+            cseq_num: t.cseq_num,
+            cseq_method: t.cseq_method.clone(),
+            contact_host: t.contact_host.clone(),
+            sdp_c: t.sdp_c.clone(),
+            sdp_port: t.sdp_port,
+        }
+    }
+
+    #[test]
+    fn sipdiag_reads_every_generated_field() {
+        let mut errs = FieldErrors::default();
+        let mut f = Fields::default();
+        let (mut v6, mut compact) = (0, 0);
+        for m in sipgen::Messages::new(20_000).take(3000) {
+            f.clear();
+            sipdiag_fields(&m.text, &mut f);
+            errs.check(&f, &truth_fields(&m.truth));
+            v6 += usize::from(m.truth.via_host.contains(':'));
+            compact += usize::from(m.text.contains("\r\nv: "));
+        }
+        // the corpus really has the hard cases
+        assert!(v6 > 500 && compact > 500, "v6 {v6}, compact {compact}");
+        assert_eq!((errs.correct, errs.summary()), (3000, String::new()));
+    }
+
+    #[test]
+    fn hosts_compare_without_brackets_and_in_canonical_form() {
+        for (a, b, same) in [
+            ("[2001:db8:0:0::1]", "2001:db8::1", true),
+            ("192.0.2.1", "192.0.2.1", true),
+            ("Example.COM", "example.com", true),
+            ("[2001", "2001:db8::1", false),
+            ("", "192.0.2.1", false),
+        ] {
+            assert_eq!(norm_host(a) == norm_host(b), same, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn errors_are_counted_per_field() {
+        let want = Fields { parsed: true, via_branch: "z9hG4bK1".into(), cseq_num: 1, ..Default::default() };
+        let mut errs = FieldErrors::default();
+        errs.check(&want, &want);
+        errs.check(&Fields { via_branch: "x".into(), ..want.clone() }, &want);
+        errs.check(&Fields::default(), &want);
+        assert_eq!((errs.correct, errs.unparsed, errs.summary()), (1, 1, "unparsed 1, via_branch 1".to_string()));
+    }
+
+    #[test]
+    fn the_floor_and_the_digest_see_the_split() {
+        let mut f = Fields::default();
+        memchr_floor("OPTIONS sip:a@b SIP/2.0\r\nl: 4\r\n\r\nabcd", &mut f);
+        assert_eq!((f.cseq_num, f.sdp_port), (3, 4));
+        let msgs = slices("abcdef", &[0, 3, 3, 3, 5, 9]);
+        assert_eq!(msgs, vec!["abc", "def"]);
+    }
+}

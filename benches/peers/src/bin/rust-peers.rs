@@ -279,6 +279,7 @@ fn main() {
         // PEERS_SHOW=<name prefix> prints the first few messages a parser reads wrong
         let show = std::env::var("PEERS_SHOW").ok().filter(|s| p.name.starts_with(s.as_str()));
         let mut shown = 0;
+        let show_max: usize = std::env::var("PEERS_SHOW_MAX").ok().and_then(|s| s.parse().ok()).unwrap_or(4);
         if p.typed {
             for (m, want) in msgs.iter().zip(&corpus.truth) {
                 f.clear();
@@ -288,7 +289,7 @@ fn main() {
                 }
                 let before = errs.correct;
                 errs.check(&f, want);
-                if show.is_some() && errs.correct == before && shown < 4 {
+                if show.is_some() && errs.correct == before && shown < show_max {
                     shown += 1;
                     eprintln!("--- {} read\n{f:?}\n--- expected\n{want:?}\n--- message\n{m}", p.name);
                 }
