@@ -245,7 +245,8 @@ impl<'a> Scan<'a, '_> {
         if extra == 0 {
             parse_start_line(&t[col..]).ok()?;
         }
-        let lead = &raw[..col];
+        // `col` may come from a joined line: only a column that is a boundary of this line counts.
+        let lead = raw.get(..col)?;
         let after = i + 1 + extra;
         let next = self.lines.get(after)?;
         let same_phys = next.no == l.no && !l.last_seg;

@@ -7,7 +7,8 @@
 //! DOM hooks are contracts (tests and users rely on them): `textarea#trace-input`,
 //! `[data-cause]` (findings in rank order), `[data-call-id]`, `svg[data-ladder]`,
 //! `[role="alert"]` for bad input, and `[data-analysis]` on the page root
-//! (`empty` | `pending` | `done`).
+//! (`empty` | `pending` | `done`); share and export (`share`): `#share`, `input#share-url`,
+//! `#redact`, and `#link-notice` for a page opened from a link.
 
 mod browser;
 mod calls;

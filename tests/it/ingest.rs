@@ -524,6 +524,8 @@ fn odd_inputs_never_panic() {
         ("only dots", ".\n.\n.\n".into()),
         ("only quotes", "> \n>\n> > \n".into()),
         ("mixed eol", "SIP/2.0 200 OK\r\nVia: x\rCall-ID: y\n\r\n".into()),
+        // fuzz find: a start column taken from a joined line fell inside a multi-byte character
+        ("nbsp before start", "x 1.2.3.4:5060 -> 5.6.7.8:5060\u{a0}\nSIP/2.0 200 OK\nVia: SIP/2.0/UDP h\n\n".into()),
     ];
     for (name, input) in &cases {
         let ing = sipdiag::ingest(input);
