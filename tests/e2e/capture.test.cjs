@@ -303,6 +303,7 @@ describe('generated captures', () => {
       assert.deepEqual(b.errors, []);
     } finally {
       await b.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 
@@ -326,6 +327,7 @@ describe('generated captures', () => {
       await shot(b.page, '72-capture-tls-only.png');
     } finally {
       await b.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 
