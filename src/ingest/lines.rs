@@ -80,23 +80,8 @@ fn expand<'a>(line: VLine<'a>, out: &mut Vec<VLine<'a>>) -> bool {
     true
 }
 
-/// RFC 3261 token characters, as a table (this test runs on every header byte).
-const TOKEN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
-        c += 1;
-    }
-    t
-};
-
-#[inline]
-pub(crate) fn is_token_char(b: u8) -> bool {
-    TOKEN[b as usize]
-}
+/// RFC 3261 token characters: the parser's table.
+pub(crate) use crate::sip::is_token_byte as is_token_char;
 
 /// `Name: value` (the name a token with at least one letter; space allowed before the colon).
 pub(crate) fn is_header_line(s: &str) -> bool {

@@ -19,6 +19,7 @@ pub mod multipart;
 pub mod sdp;
 pub mod uri;
 
+pub(crate) use header::is_token_byte;
 pub use header::{
     param, params, percent_decode, split_list, Auth, CSeq, Event, HeaderName, NameAddr, Reason, ReferTo, Refresher,
     Replaces, RetryAfter, SessionExpires, SubscriptionState, Via, Warning,
