@@ -6,8 +6,10 @@
 //   tells the app where this file is (it becomes the analysis worker), and registers the service
 //   worker (sw.js) that keeps the page working offline.
 // - In a dedicated worker (`new Worker(thisFile, { type: 'module' })`): waits for
-//   `{ boot: { js, wasm } }`, loads the same glue and module, then runs each job
-//   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/ui/worker.rs)
+//   `{ boot: { js, wasm } }`, loads the worker's own glue and module (sipdiag-worker.js and
+//   sipdiag-worker_bg.wasm, src/bin/worker.rs; fetched only when the first job needs them), then
+//   runs each job
+//   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/bin/worker.rs)
 //   and posts `{ id, stage }` while working and `{ id, json, refs, ms, mem }` or `{ id, error }`
 //   at the end.
 'use strict';
@@ -44,7 +46,13 @@ if (typeof document === 'undefined') {
 } else {
   const meta = document.querySelector('meta[name="sipdiag-app"]');
   const abs = (u) => new URL(u, document.baseURI).href;
-  const boot = { js: abs(meta.dataset.js), wasm: abs(meta.dataset.wasm), worker: import.meta.url };
+  const boot = {
+    js: abs(meta.dataset.js),
+    wasm: abs(meta.dataset.wasm),
+    worker: import.meta.url,
+    // The worker's module: Trunk names a worker's files after its binary (no hash).
+    module: { js: abs('sipdiag-worker.js'), wasm: abs('sipdiag-worker_bg.wasm') },
+  };
   window.sipdiagBoot = boot;
   import(boot.js).then((m) => m.default({ module_or_path: boot.wasm })).then((exports) => {
     // The page's wasm memory, for measuring (tests/e2e/big.test.cjs); the worker's peak is

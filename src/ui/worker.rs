@@ -1,9 +1,11 @@
-//! Analysis off the page's thread: a dedicated web worker running the same wasm module as the
-//! page (www/boot.js starts it; no second download). The page posts the input and gets the
-//! [`Report`] back, so a 20 MB log never freezes the page; while it works the worker says which
-//! [`Stage`] it is at. Small inputs (under [`WORKER_MIN`]) are analysed in place, and where a
-//! worker cannot be started (an old browser, the wasm tests) every job runs in place too, after
-//! the page had a chance to paint "Analysing…".
+//! Analysis off the page's thread: a dedicated web worker running the worker's own wasm module
+//! (`src/bin/worker.rs`: the same core plus the capture reader and the report encoder, built
+//! for speed; www/boot.js starts it the first time a job needs it). The page posts the input
+//! and gets the [`Report`] back, so a 20 MB log never freezes the page; while it works the
+//! worker says which [`Stage`] it is at. Small text inputs (under [`WORKER_MIN`]) are analysed
+//! in place; captures always go to the worker (the page's module has no capture reader). Where
+//! a worker cannot be started (an old browser, the wasm tests) text jobs run in place too, after
+//! the page had a chance to paint "Analysing…", and captures get a message saying so.
 //!
 //! # Using it (for every part of the page that analyses something)
 //!
@@ -15,7 +17,8 @@
 //!
 //! # The protocol (page ⇄ worker, `postMessage`)
 //!
-//! - page → worker, once: `{ boot: { js, wasm } }`, the URLs of the wasm-bindgen glue and module.
+//! - page → worker, once: `{ boot: { js, wasm } }`, the URLs of the worker module's wasm-bindgen
+//!   glue and wasm file (`sipdiag-worker.js`, `sipdiag-worker_bg.wasm` beside the page).
 //! - page → worker: `{ id, text }` or `{ id, bytes }` (a `Uint8Array`, transferred), plus
 //!   `profile`, `symptom`, `pbx` (`""` = not set).
 //! - worker → page: `{ id, stage }` (a [`Stage::id`]) while working; then `{ id, json, refs, ms }`
@@ -25,48 +28,12 @@
 
 use crate::diagnose::Options;
 use crate::report::Report;
-use crate::view::worker::{self as job, Input, Packed, Stage, WORKER_MIN};
+use crate::view::worker::{self as job, Input, Packed, Stage, CAPTURE_NEEDS_WORKER, WORKER_MIN};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// Runs one job inside the worker (called by www/boot.js): analyses `text` or `bytes`, telling
-/// `stage` what it does, and returns `[json, refs]` of the [`Packed`] report.
-#[wasm_bindgen]
-pub fn sipdiag_worker_job(
-    text: Option<String>,
-    bytes: Option<Vec<u8>>,
-    profile: String,
-    symptom: String,
-    pbx: String,
-    stage: &js_sys::Function,
-) -> js_sys::Array {
-    let options = job::options_from_parts(profile, symptom, pbx);
-    let say = |s: Stage| {
-        let _ = stage.call1(&JsValue::NULL, &JsValue::from_str(s.id()));
-    };
-    say(Stage::Analysing);
-    let packed = match (&text, &bytes) {
-        (Some(t), _) => {
-            let report = job::analyse(Input::Text(t), &options);
-            say(Stage::Preparing);
-            Packed::pack(report, Some(t))
-        }
-        (None, Some(b)) => {
-            let report = job::analyse(Input::Bytes(b), &options);
-            drop(bytes);
-            say(Stage::Preparing);
-            Packed::pack(report, None)
-        }
-        (None, None) => Packed::pack(job::analyse(Input::Text(""), &options), None),
-    };
-    let out = js_sys::Array::new();
-    out.push(&js_sys::Uint8Array::from(&packed.json[..]));
-    out.push(&js_sys::Uint32Array::from(&packed.refs[..]));
-    out
-}
 
 /// Whether this code runs in a worker rather than in the page (the app is then not mounted).
 pub fn in_worker() -> bool {
@@ -142,7 +109,8 @@ pub fn run(
         id
     });
     let t0 = super::browser::now_ms();
-    let in_place = input.len() < WORKER_MIN || NO_WORKER.with(Cell::get);
+    let capture = matches!(&input, JobInput::Bytes(b) if crate::pcap::is_capture(b));
+    let in_place = (input.len() < WORKER_MIN && !capture) || NO_WORKER.with(Cell::get);
     cancel_pending();
     if !in_place {
         if let Some(worker) = client() {
@@ -176,11 +144,7 @@ pub fn run(
 fn in_place_job(id: u32, input: JobInput, options: Options, done: Box<dyn FnOnce(Outcome)>) -> Job {
     let t = super::browser::set_timeout(0, move || {
         let t0 = super::browser::now_ms();
-        let report = match &input {
-            JobInput::Text(t) => job::analyse(Input::Text(t), &options),
-            JobInput::Bytes(b) => job::analyse(Input::Bytes(b), &options),
-        };
-        done(Ok((report, super::browser::now_ms() - t0)));
+        done(analyse_here(&input, &options).map(|r| (r, super::browser::now_ms() - t0)));
     });
     Job { id, _inline: t }
 }
@@ -225,6 +189,7 @@ fn start_worker() -> Option<web_sys::Worker> {
     // www/boot.js leaves the URLs in `window.sipdiagBoot`; without them there is no worker.
     let boot = get(&js_sys::global(), "sipdiagBoot");
     let url = get(&boot, "worker").as_string()?;
+    let module = get(&boot, "module");
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options(&url, &opts).ok()?;
@@ -239,8 +204,8 @@ fn start_worker() -> Option<web_sys::Worker> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let msg = js_sys::Object::new();
     let b = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&b, &"js".into(), &get(&boot, "js"));
-    let _ = js_sys::Reflect::set(&b, &"wasm".into(), &get(&boot, "wasm"));
+    let _ = js_sys::Reflect::set(&b, &"js".into(), &get(&module, "js"));
+    let _ = js_sys::Reflect::set(&b, &"wasm".into(), &get(&module, "wasm"));
     let _ = js_sys::Reflect::set(&msg, &"boot".into(), &b);
     worker.post_message(&msg).ok()?;
     CLIENT.with(|c| {
@@ -303,11 +268,16 @@ fn on_message(e: web_sys::MessageEvent) {
 /// The worker failed to load: run the pending job here instead.
 fn fail_over() {
     let Some(p) = PENDING.with(|p| p.borrow_mut().take()) else { return };
-    let report = match &p.input {
-        JobInput::Text(t) => job::analyse(Input::Text(t), &p.options),
-        JobInput::Bytes(b) => job::analyse(Input::Bytes(b), &p.options),
+    (p.done)(analyse_here(&p.input, &p.options).map(|r| (r, super::browser::now_ms() - p.t0)));
+}
+
+/// A job on the page's own thread: text, or bytes decoded as text; a capture needs the worker.
+fn analyse_here(input: &JobInput, options: &Options) -> Result<Report, String> {
+    let input = match input {
+        JobInput::Text(t) => Input::Text(t),
+        JobInput::Bytes(b) => Input::Bytes(b),
     };
-    (p.done)(Ok((report, super::browser::now_ms() - p.t0)));
+    job::analyse_in_page(input, options).ok_or_else(|| CAPTURE_NEEDS_WORKER.to_string())
 }
 
 fn drop_client() {

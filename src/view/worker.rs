@@ -8,7 +8,8 @@
 //! triples instead and the page cuts the texts out of its own copy ([`Packed::unpack`]). A
 //! 20 MB log so crosses as ~40 % of the JSON it would otherwise be, and nothing is escaped.
 //!
-//! `crate::ui::worker` runs this in a dedicated worker on the same wasm module as the page.
+//! `crate::ui::worker` is the page's side; the worker's side is its own wasm module
+//! (`src/bin/worker.rs`, built for speed), loaded the first time a job needs it.
 
 use super::state::State;
 use crate::diagnose::Options;
@@ -105,7 +106,23 @@ pub fn decode(bytes: Vec<u8>) -> String {
     }
 }
 
-/// Runs the page's analysis on one input: text as it is; bytes through the capture reader when
+/// What the page analyses on its own thread: text, or file bytes decoded as text. `None` for a
+/// capture: the capture reader lives only in the worker's module (`src/bin/worker.rs`), which
+/// keeps it out of the page's first load.
+pub fn analyse_in_page(input: Input<'_>, options: &Options) -> Option<Report> {
+    match input {
+        Input::Text(t) => Some(super::analyse(t, options)),
+        Input::Bytes(b) if crate::pcap::is_capture(b) => None,
+        Input::Bytes(b) => Some(super::analyse(&decode(b.to_vec()), options)),
+    }
+}
+
+/// The words for a capture the page cannot read because its worker could not start.
+pub const CAPTURE_NEEDS_WORKER: &str = "Capture files are read by the page's analysis worker, which this browser \
+    could not start (an old browser, or workers turned off). Export the SIP messages as text (in Wireshark: \
+    File \u{2192} Export Packet Dissections \u{2192} As Plain Text) and paste them instead.";
+
+/// The worker's analysis of one input: text as it is; bytes through the capture reader when
 /// they are a capture, else decoded as text.
 pub fn analyse(input: Input<'_>, options: &Options) -> Report {
     match input {
@@ -207,6 +224,27 @@ fn line_starts(s: &str) -> Vec<usize> {
     crate::text::lines(s).map(|l| l.offset).collect()
 }
 
+/// `report` as JSON in a buffer of exactly its size (written twice: once to count, once to
+/// keep), so no doubling growth leaves a larger block behind in the worker's memory.
+fn exact_json(report: &Report) -> Vec<u8> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    if serde_json::to_writer(&mut n, report).is_err() {
+        return Vec::new();
+    }
+    let mut json = Vec::with_capacity(n.0);
+    serde_json::to_writer(&mut json, report).map(|_| json).unwrap_or_default()
+}
+
 impl Packed {
     /// Packs `report`, made from `input` (`None` for bytes: every text then travels in the JSON).
     pub fn pack(mut report: Report, input: Option<&str>) -> Packed {
@@ -222,8 +260,36 @@ impl Packed {
                 }
             }
         }
-        let json = serde_json::to_vec(&report).unwrap_or_default();
-        Packed { json, refs }
+        Packed { json: exact_json(&report), refs }
+    }
+
+    /// Analyses text `input` and packs the report straight from the analysis: the texts of
+    /// messages the input holds verbatim (borrowed by ingest) are never copied, only referenced;
+    /// rebuilt texts (prefixes or escapes removed) travel in the JSON. The analysis is dropped
+    /// before the JSON is written, and the JSON is written into a buffer of its exact size: the
+    /// worker's peak memory stays a small multiple of the input (docs/PERFORMANCE.md).
+    /// `on_stage` hears [`Stage::Preparing`] once the analysis is done.
+    pub fn from_text(input: &str, options: &Options, on_stage: impl Fn(Stage)) -> Packed {
+        let ingested = crate::ingest(input);
+        let analysis = crate::Analysis::new(&ingested, options);
+        let mut report = Report::build(&analysis, crate::report::Detail::Summary);
+        let mut refs = Vec::new();
+        let base = input.as_ptr() as usize;
+        let fits = u32::try_from(input.len()).is_ok();
+        for (out, m) in report.messages.iter_mut().zip(&analysis.messages) {
+            let text: &str = &analysis.item(m).text;
+            let off = (text.as_ptr() as usize).wrapping_sub(base);
+            let inside = off <= input.len() && text.len() <= input.len() - off;
+            if fits && inside && input.get(off..off + text.len()) == Some(text) {
+                refs.extend([out.index, off as u32, text.len() as u32]);
+            } else {
+                out.text = Some(text.to_string());
+            }
+        }
+        drop(analysis);
+        drop(ingested);
+        on_stage(Stage::Preparing);
+        Packed { json: exact_json(&report), refs }
     }
 
     /// The report again, with the texts cut out of `input` (the same input the job analysed).
@@ -256,6 +322,25 @@ mod tests {
             let json = String::from_utf8(p.json.clone()).unwrap();
             assert!(!json.contains("\"text\":\"INVITE"), "{}", s.id);
         }
+    }
+
+    #[test]
+    fn packing_from_the_analysis_gives_the_same_report() {
+        let opts = Options::default();
+        // verbatim formats travel as references only; a prefixed log has rebuilt texts
+        let prefixed: String = SAMPLES[0]
+            .text
+            .lines()
+            .map(|l| format!("[2024-01-01 10:00:00.000] VERBOSE[1][C-1] res_pjsip_logger.c: {l}\n"))
+            .collect();
+        for text in SAMPLES.iter().map(|s| s.text).chain([prefixed.as_str(), "", "INVITE"]) {
+            let want = analyse(Input::Text(text), &opts);
+            let p = Packed::from_text(text, &opts, |_| ());
+            assert_eq!(p.unpack(text).as_ref(), Ok(&want), "{text:.60}");
+            assert_eq!(p, Packed::pack(want.clone(), Some(text)), "the same packing as from the report");
+        }
+        let p = Packed::from_text(SAMPLES[0].text, &opts, |_| ());
+        assert!(!p.refs.is_empty() && !String::from_utf8_lossy(&p.json).contains("\"text\":\"REGISTER"));
     }
 
     #[test]
