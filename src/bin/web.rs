@@ -1,11 +1,8 @@
 //! The web app's entry point. Trunk builds this binary for wasm32; natively it only explains.
-//! The same module also runs in the page's analysis worker (src/ui/worker.rs): there it mounts
-//! nothing and only answers jobs.
+//! The analysis worker is a module of its own (src/bin/worker.rs).
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    if !sipdiag::ui::worker::in_worker() {
-        sipdiag::ui::start();
-    }
+    sipdiag::ui::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -23,7 +23,8 @@
 //!   `profile`, `symptom`, `pbx` (`""` = not set).
 //! - worker → page: `{ id, stage }` (a [`Stage::id`]) while working; then `{ id, json, refs, ms }`
 //!   (a [`Packed`] report: `json` a `Uint8Array`, `refs` a `Uint32Array`; `mem` the worker's
-//!   wasm memory in bytes, left in `window.sipdiagBoot.workerMemory` for measuring) or
+//!   wasm memory in bytes, left in `window.sipdiagBoot.workerMemory` for measuring, as are the
+//!   worker's `ms` in `workerMs` and the page's read-back time in `readBackMs`) or
 //!   `{ id, error }`.
 
 use crate::diagnose::Options;
@@ -34,11 +35,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// Whether this code runs in a worker rather than in the page (the app is then not mounted).
-pub fn in_worker() -> bool {
-    web_sys::window().is_none()
-}
 
 /// What a job analyses.
 #[derive(Debug, Clone)]
@@ -241,6 +237,7 @@ fn on_message(e: web_sys::MessageEvent) {
     let boot = get(&js_sys::global(), "sipdiagBoot");
     if boot.is_object() {
         let _ = js_sys::Reflect::set(&boot, &"workerMemory".into(), &get(&data, "mem"));
+        let _ = js_sys::Reflect::set(&boot, &"workerMs".into(), &get(&data, "ms"));
     }
     if let Some(err) = get(&data, "error").as_string() {
         drop_client();
@@ -257,11 +254,16 @@ fn on_message(e: web_sys::MessageEvent) {
         JobInput::Text(t) => t.clone(),
         JobInput::Bytes(_) => Rc::from(""),
     };
+    let t_read = super::browser::now_ms();
     let outcome = packed
         .unpack(&text)
         .map(|r| (r, super::browser::now_ms() - p.t0))
         .map_err(|e| format!("The analysis finished but {}. Try again.", e.description()));
     drop(packed);
+    // How long reading the report back took on the page's thread, for measuring.
+    if boot.is_object() {
+        let _ = js_sys::Reflect::set(&boot, &"readBackMs".into(), &(super::browser::now_ms() - t_read).into());
+    }
     (p.done)(outcome);
 }
 

@@ -92,6 +92,8 @@ describe('a 20 MB log', () => {
           bytes: text.length, tProgress, tFirst, clicks, stillAnalysing, gapWhileAnalysing,
           pageMemory: boot.memory ? boot.memory.buffer.byteLength : null,
           workerMemory: boot.workerMemory ?? null,
+          workerMs: boot.workerMs ?? null,
+          readBackMs: boot.readBackMs ?? null,
           status: document.querySelector('.status').textContent,
         };
       }, { healthy: example('healthy-call.txt'), fault: example('register-401-loop.txt') });
@@ -100,6 +102,9 @@ describe('a 20 MB log', () => {
         input_mb: mb(r.bytes),
         ms_to_progress: Math.round(r.tProgress),
         ms_to_first_finding: Math.round(r.tFirst),
+        // the worker's job (input arrives → packed report posted) and the page's read-back of it
+        worker_job_ms: r.workerMs && Math.round(r.workerMs),
+        page_read_back_ms: r.readBackMs && Math.round(r.readBackMs),
         click_ms: r.clicks.map(Math.round),
         max_event_loop_gap_while_analysing_ms: Math.round(r.gapWhileAnalysing),
         page_wasm_memory_mb: r.pageMemory && mb(r.pageMemory),
