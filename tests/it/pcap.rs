@@ -1293,3 +1293,22 @@ fn cli_reads_a_corpus_capture() {
     assert_eq!(msgs[0]["line"], 4, "the INVITE is frame 4 in Wireshark");
     assert_eq!(msgs[0]["transport"], "UDP");
 }
+
+/// Captures the fuzzer found to crash the core (`fuzz/` capture target); each must be read
+/// without a panic, and what is found must sit at a packet of the file.
+#[test]
+#[allow(clippy::single_element_loop)] // a table: later finds become rows
+fn fuzz_found_captures_do_not_panic() {
+    for name in [
+        // a timestamp near the end of the time range: the SDP-to-stream match added a slack to it
+        "fuzz-sdp-time-overflow.pcap",
+    ] {
+        let bytes = std::fs::read(support::root().join("tests/fixtures/pcap").join(name)).unwrap();
+        assert!(sipdiag::pcap::is_capture(&bytes), "{name}");
+        let ing = sipdiag::pcap::ingest_capture(&bytes);
+        let a = sipdiag::Analysis::new(&ing, &sipdiag::diagnose::Options::default());
+        let r = sipdiag::report::Report::build(&a, sipdiag::report::Detail::Full);
+        let packets = ing.capture.as_ref().map_or(0, |c| c.packets);
+        assert!(r.messages.iter().all(|m| (1..=packets).contains(&m.line)), "{name}");
+    }
+}
