@@ -31,6 +31,11 @@ if [ -f scripts/e2e.sh ]; then
   bash scripts/e2e.sh
 fi
 
+if [ -f dist/index.html ]; then
+  step "download sizes of the built page (budget: first load <= 300 KB gzip)"
+  bash scripts/size.sh dist
+fi
+
 if [ -f scripts/fuzz-smoke.sh ]; then
   step "fuzz smoke run"
   bash scripts/fuzz-smoke.sh

@@ -477,7 +477,7 @@ impl Ticket {
             }
             o.push('\n');
         }
-        let heading = window_heading(&self.window).to_uppercase();
+        let heading = window_heading(&self.window).to_ascii_uppercase();
         let _ = writeln!(o, "{heading}\n\n{}", self.window.text);
         if !self.window.text.ends_with('\n') {
             o.push('\n');

@@ -28,11 +28,28 @@ thread_local! {
     static APP: std::cell::RefCell<Option<yew::AppHandle<sipdiag::ui::App>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Points the document's base address at `href`. The page fetches its examples from
+/// `examples/<file>` beside it; the test runner serves the crate's own files after its own, so
+/// `/www/` stands for the built page's folder.
+fn set_base(href: &str) {
+    let doc = document();
+    let base = match doc.query_selector("base").unwrap() {
+        Some(b) => b,
+        None => {
+            let b = doc.create_element("base").unwrap();
+            doc.head().unwrap().append_child(&b).unwrap();
+            b
+        }
+    };
+    base.set_attribute("href", href).unwrap();
+}
+
 /// Mounts the app in a new element, after stopping the previous test's app.
 fn mount_keeping_storage() -> Element {
     if let Some(old) = APP.with(|a| a.borrow_mut().take()) {
         old.destroy();
     }
+    set_base("/www/");
     let doc = document();
     if let Some(old) = doc.get_element_by_id("app-under-test") {
         old.remove();
@@ -136,6 +153,27 @@ async fn an_example_fills_calls_ladder_and_message() {
         root.query_selector("svg[data-ladder]").unwrap().unwrap().get_attribute("data-ladder"),
         rows[1].get_attribute("data-call-id")
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_example_that_cannot_be_fetched_says_so_and_keeps_the_input() {
+    let root = mount();
+    wait(0).await;
+    type_into(&root, "my own notes");
+    set_base("/no-such-folder/");
+    click(&until(&root, "[data-sample='codec-488']").await);
+    for _ in 0..150 {
+        if root.query_selector(".flash").unwrap().and_then(|f| f.text_content()).is_some_and(|t| !t.is_empty()) {
+            break;
+        }
+        wait(20).await;
+    }
+    set_base("/www/");
+    let flash = root.query_selector(".flash").unwrap().unwrap().text_content().unwrap();
+    assert!(flash.contains("Could not load the example"), "{flash}");
+    assert_eq!(textarea_value(&root), "my own notes");
+    assert_eq!(storage().get_item("sipdiag.input").unwrap().as_deref(), Some("my own notes"));
+    assert!(root.query_selector("[data-sample][aria-pressed='true']").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

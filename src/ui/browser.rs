@@ -1,7 +1,7 @@
 //! Every browser API the page uses, in one place: local storage, the clipboard, timers, file
-//! reading, the performance clock, focus and scrolling. Components call these; nothing else in
-//! the UI touches `web_sys` globals. Every call tolerates a missing API (private mode, an old
-//! browser, an insecure origin) and degrades to doing nothing.
+//! reading, fetching the page's own files, the performance clock, focus and scrolling.
+//! Components call these; nothing else in the UI touches `web_sys` globals. Every call tolerates
+//! a missing API (private mode, an old browser, an insecure origin) and degrades to doing nothing.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -99,6 +99,25 @@ pub fn read_bytes(file: web_sys::File, done: impl FnOnce(Result<(String, Vec<u8>
             Ok(buf) => done(Ok((name, js_sys::Uint8Array::new(&buf).to_vec()))),
             Err(_) => done(Err(format!("Could not read \u{201c}{name}\u{201d}."))),
         }
+    });
+}
+
+/// Fetches one of the page's own text files (`path` relative to the page, as `fetch` resolves
+/// it against `document.baseURI`), then calls `done` with its text, or `None` when the request,
+/// the status or the body failed (offline without the service worker's copy, a missing file).
+pub fn fetch_text(path: &str, done: impl FnOnce(Option<String>) + 'static) {
+    let Some(w) = web_sys::window() else { return done(None) };
+    let request = w.fetch_with_str(path);
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = async {
+            let response: web_sys::Response =
+                wasm_bindgen_futures::JsFuture::from(request).await.ok()?.dyn_into().ok()?;
+            if !response.ok() {
+                return None;
+            }
+            wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+        };
+        done(text.await);
     });
 }
 
@@ -265,10 +284,11 @@ pub fn standalone_svg(
         for (k, v) in crate::view::share::presentation_attributes(pairs) {
             let _ = to.set_attribute(k, &v);
         }
-        // `text-transform` has no attribute: apply it to the text itself
+        // `text-transform` has no attribute: apply it to the text itself (only the page's own
+        // ASCII labels are upper-cased by the style sheet, so no Unicode case tables)
         if cs.get_property_value("text-transform").is_ok_and(|t| t == "uppercase") && to.child_element_count() == 0 {
             if let Some(t) = to.text_content() {
-                to.set_text_content(Some(&t.to_uppercase()));
+                to.set_text_content(Some(&t.to_ascii_uppercase()));
             }
         }
     };

@@ -4,7 +4,7 @@
 use super::browser;
 use crate::report::Report;
 use crate::view::format;
-use crate::view::samples::SAMPLES;
+use crate::view::samples::{Example, EXAMPLES};
 use crate::view::state::{Action, Shared, Source, SHOW_LIMIT};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -60,6 +60,19 @@ pub fn pickers(p: &PickersProps) -> Html {
             </label>
         </div>
     }
+}
+
+/// Picks an example: the page is pending at once, and the example's text (fetched from beside
+/// the page) replaces the input when it arrives; a failure leaves the input as it was.
+fn fetch_example(e: &'static Example, d: &Callback<Action>) {
+    d.emit(Action::FetchExample(e.id));
+    let d = d.clone();
+    browser::fetch_text(&e.path(), move |text| {
+        d.emit(match text {
+            Some(text) => Action::LoadExample { id: e.id, text },
+            None => Action::ExampleFailed(e.id),
+        })
+    });
 }
 
 #[derive(Properties, PartialEq)]
@@ -263,14 +276,14 @@ pub fn input_panel(p: &InputProps) -> Html {
             <p class="status" role="status" aria-live="polite">{status}</p>
             <div class="examples" role="group" aria-labelledby="examples-label">
                 <span id="examples-label" class="examples-label">{"Try an example:"}</span>
-                { for SAMPLES.iter().map(|s| {
+                { for EXAMPLES.iter().map(|s| {
                     let d = p.dispatch.clone();
                     let id = s.id;
                     let active = p.source == Source::Example(id);
                     html! {
                         <button type="button" class={classes!("chip", active.then_some("active"))} data-sample={id}
                             title={format!("{} ({})", s.title, s.format)} aria-pressed={active.to_string()}
-                            onclick={Callback::from(move |_| d.emit(Action::LoadExample(id)))}>
+                            onclick={Callback::from(move |_| fetch_example(s, &d))}>
                             {s.title}
                         </button>
                     }

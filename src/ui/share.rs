@@ -66,12 +66,14 @@ pub fn use_link_sync(state: &UseReducerHandle<State>) {
     });
 }
 
+/// The page's own words with a capital first letter (ASCII only: no Unicode case tables in the
+/// page).
 fn sentence_case(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+    let mut out = s.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    out
 }
 
 #[derive(Properties, PartialEq)]
@@ -410,7 +412,7 @@ fn share_panel(p: &ShareProps) -> Html {
             };
             html! {
                 <div class="share-link">
-                    <label for="share-url" class="share-url-label">{format!("Link \u{2014} {}", kind.label().to_lowercase())}</label>
+                    <label for="share-url" class="share-url-label">{format!("Link \u{2014} {}", kind.label().to_ascii_lowercase())}</label>
                     <div class="share-url-row">
                         <input id="share-url" ref={url_ref.clone()} type="text" readonly=true value={url}
                             data-kind={kind.id()} data-fit={o.fit.id()} data-length={advice.chars.to_string()}

@@ -55,12 +55,14 @@ pub fn looks_binary(text: &str) -> bool {
     total > 0 && bad * 20 > total
 }
 
+/// A capital first letter (ASCII only: the descriptions are the project's own words, and the
+/// page carries no Unicode case tables).
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+    let mut out = s.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    out
 }
 
 /// The notice for an input and its report, if any. Empty input gets none.
@@ -130,6 +132,20 @@ mod tests {
 
     fn kind(text: &str) -> Option<Kind> {
         notice(text, &analyse(text, &Default::default())).map(|n| n.kind)
+    }
+
+    #[test]
+    fn capitalise_touches_only_a_first_ascii_letter() {
+        for (input, want) in [
+            ("body cut short", "Body cut short"),
+            ("Already", "Already"),
+            ("", ""),
+            ("7 bytes", "7 bytes"),
+            ("\u{e9}tat", "\u{e9}tat"),
+            ("a", "A"),
+        ] {
+            assert_eq!(capitalise(input), want, "{input:?}");
+        }
     }
 
     #[test]

@@ -1,59 +1,80 @@
-//! The example traces behind "Try an example" (www/examples/*.txt), compiled into the page so
-//! they work offline. All addresses are documentation ranges (RFC 5737) or private LAN ones.
+//! The example traces behind "Try an example" (www/examples/*.txt). The page knows only their
+//! names ([`EXAMPLES`]) and fetches a text (`examples/<file>`, beside the page, kept offline by
+//! the service worker) when one is picked, so the texts are not part of its first load. Tests
+//! and native tools read the texts compiled in ([`SAMPLES`], [`sample`]): nothing the page runs
+//! may use those, or the texts come back into its module. All addresses are documentation
+//! ranges (RFC 5737) or private LAN ones.
 
-/// One example trace.
+/// One example trace, as the page offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sample {
+pub struct Example {
     /// Stable id (used in the DOM as `data-sample`).
     pub id: &'static str,
     /// The button text.
     pub title: &'static str,
     /// The log format it is written in, for the button's description.
     pub format: &'static str,
+    /// The file name in www/examples (and in the page's `examples/` folder).
+    pub file: &'static str,
+}
+
+impl Example {
+    /// The text's address, relative to the page.
+    pub fn path(&self) -> String {
+        format!("examples/{}", self.file)
+    }
+}
+
+/// One example trace with its text, for tests and native tools (never the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub format: &'static str,
     pub text: &'static str,
 }
 
-pub const SAMPLES: &[Sample] = &[
-    Sample {
-        id: "register-401",
-        title: "Registration keeps failing (401)",
-        format: "Asterisk pjsip logger",
-        text: include_str!("../../www/examples/register-401-loop.txt"),
-    },
-    Sample {
-        id: "one-way-audio",
-        title: "One-way audio behind NAT",
-        format: "sngrep export",
-        text: include_str!("../../www/examples/one-way-audio-nat.txt"),
-    },
-    Sample {
-        id: "codec-488",
-        title: "Call rejected: codec mismatch (488)",
-        format: "FreeSWITCH siptrace",
-        text: include_str!("../../www/examples/codec-488.txt"),
-    },
-    Sample {
-        id: "capacity-503",
-        title: "Trunk full (503)",
-        format: "raw SIP",
-        text: include_str!("../../www/examples/capacity-503.txt"),
-    },
-    Sample {
-        id: "transfer-603",
-        title: "Transfer fails (REFER, 603)",
-        format: "Asterisk pjsip logger",
-        text: include_str!("../../www/examples/transfer-refer-603.txt"),
-    },
-    Sample {
-        id: "healthy-call",
-        title: "A healthy call",
-        format: "sngrep export",
-        text: include_str!("../../www/examples/healthy-call.txt"),
-    },
-];
+/// One table for both lists, so the names and the texts cannot drift apart.
+macro_rules! examples {
+    ($($id:literal, $title:literal, $format:literal, $file:literal;)*) => {
+        /// The examples, in the order of their buttons.
+        pub const EXAMPLES: &[Example] = &[$(Example { id: $id, title: $title, format: $format, file: $file }),*];
 
+        /// The examples with their texts compiled in: for tests and native tools only.
+        pub const SAMPLES: &[Sample] = &[$(Sample {
+            id: $id,
+            title: $title,
+            format: $format,
+            text: include_str!(concat!("../../www/examples/", $file)),
+        }),*];
+    };
+}
+
+examples! {
+    "register-401", "Registration keeps failing (401)", "Asterisk pjsip logger", "register-401-loop.txt";
+    "one-way-audio", "One-way audio behind NAT", "sngrep export", "one-way-audio-nat.txt";
+    "codec-488", "Call rejected: codec mismatch (488)", "FreeSWITCH siptrace", "codec-488.txt";
+    "capacity-503", "Trunk full (503)", "raw SIP", "capacity-503.txt";
+    "transfer-603", "Transfer fails (REFER, 603)", "Asterisk pjsip logger", "transfer-refer-603.txt";
+    "healthy-call", "A healthy call", "sngrep export", "healthy-call.txt";
+}
+
+/// The example with this id, as the page offers it.
+pub fn example(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+/// The example with this id and its text (tests and native tools only: see the module docs).
 pub fn sample(id: &str) -> Option<&'static Sample> {
     SAMPLES.iter().find(|s| s.id == id)
+}
+
+/// What the page says when an example's text could not be fetched.
+pub fn fetch_failed(e: &Example) -> String {
+    format!(
+        "Could not load the example \u{201c}{}\u{201d}. Reload the page and try again; your input is unchanged.",
+        e.title
+    )
 }
 
 #[cfg(test)]
@@ -63,12 +84,35 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_texts_present() {
-        for (i, s) in SAMPLES.iter().enumerate() {
+        assert_eq!(EXAMPLES.len(), SAMPLES.len());
+        for (i, (e, s)) in EXAMPLES.iter().zip(SAMPLES).enumerate() {
             assert!(SAMPLES[..i].iter().all(|o| o.id != s.id), "duplicate id {}", s.id);
             assert!(s.text.len() > 500, "{} is too short", s.id);
             assert_eq!(sample(s.id), Some(s));
+            assert_eq!(example(s.id), Some(e));
+            assert_eq!((e.id, e.title, e.format), (s.id, s.title, s.format));
         }
-        assert_eq!(sample("nope"), None);
+        assert_eq!((sample("nope"), example("nope")), (None, None));
+    }
+
+    /// The page fetches `examples/<file>`: every file is in www/examples (which the build copies
+    /// beside the page) and holds the text the tests use.
+    #[test]
+    fn every_example_file_is_beside_the_page() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+        for e in EXAMPLES {
+            assert!(e.file.ends_with(".txt") && !e.file.contains('/'), "{}: {}", e.id, e.file);
+            assert_eq!(e.path(), format!("examples/{}", e.file));
+            let on_disk = std::fs::read_to_string(dir.join(e.path())).unwrap();
+            assert_eq!(on_disk, sample(e.id).unwrap().text, "{}", e.id);
+        }
+    }
+
+    #[test]
+    fn a_failed_fetch_names_the_example_and_keeps_the_input() {
+        let m = fetch_failed(example("codec-488").unwrap());
+        assert!(m.contains("\u{201c}Call rejected: codec mismatch (488)\u{201d}"), "{m}");
+        assert!(m.contains("your input is unchanged"), "{m}");
     }
 
     /// Samples carry only documentation (RFC 5737) or private addresses: no real host.

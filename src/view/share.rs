@@ -697,7 +697,7 @@ impl State {
     pub(crate) fn input_changes(&mut self, action: &Action) {
         let replaces = matches!(
             action,
-            Action::LoadExample(_) | Action::LoadFile { .. } | Action::Clear | Action::LoadCapture { .. }
+            Action::LoadExample { .. } | Action::LoadFile { .. } | Action::Clear | Action::LoadCapture { .. }
         );
         let edits = matches!(action, Action::SetText(_));
         if !(replaces || edits) {
@@ -1332,7 +1332,7 @@ mod tests {
             assert_eq!(s.link, Some(Opened::Failed(want)));
             assert_eq!(&*s.text, "INVITE");
             assert!(!s.link_in_address(), "a broken link is not kept in the address");
-            assert!(s.apply(Action::LoadExample("codec-488")).link.is_none());
+            assert!(s.with_example("codec-488").link.is_none());
         }
         // the share panel
         let s = s.apply(Action::ToggleShare).apply(Action::Share(ShareAction::WorkspaceId("w".into())));

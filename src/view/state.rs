@@ -92,6 +92,8 @@ pub struct State {
     pub link_select: Option<LinkSelection>,
     /// The analysis under way or failed (`crate::view::worker`): its stage, or why it stopped.
     pub job: super::worker::JobStatus,
+    /// The example whose text is being fetched (the page counts as pending until it arrives).
+    pub fetching: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +102,16 @@ pub enum Action {
     SetText(String),
     /// Show a large input in the box after all.
     ShowText,
-    LoadExample(&'static str),
+    /// The user picked an example: its text is fetched (`crate::view::samples`), then comes
+    /// as [`Action::LoadExample`] or [`Action::ExampleFailed`].
+    FetchExample(&'static str),
+    /// An example's text arrived: it replaces the input, unless the user has moved on since.
+    LoadExample {
+        id: &'static str,
+        text: String,
+    },
+    /// An example's text could not be fetched: say so and keep the input.
+    ExampleFailed(&'static str),
     LoadFile {
         name: String,
         text: String,
@@ -179,6 +190,7 @@ impl State {
             previous: None,
             link_select: None,
             job: Default::default(),
+            fetching: None,
         }
     }
 
@@ -201,14 +213,14 @@ impl State {
         }
     }
 
-    /// An analysis is due or running for the current input.
+    /// An analysis is due or running for the current input, or an example's text is on its way.
     pub fn pending(&self) -> bool {
-        self.report_rev != self.rev
+        self.report_rev != self.rev || self.fetching.is_some()
     }
 
-    /// The report, when it matches the current input.
+    /// The report, when it matches the current input (kept while an example is fetched).
     pub fn current_report(&self) -> Option<&Shared<Report>> {
-        self.report.as_ref().filter(|_| !self.pending())
+        self.report.as_ref().filter(|_| self.report_rev == self.rev)
     }
 
     fn set_text(&mut self, text: String, source: Source) {
@@ -223,14 +235,34 @@ impl State {
 
     pub fn apply(mut self, action: Action) -> State {
         self.input_changes(&action);
+        // any other new input wins over an example still on its way
+        if matches!(
+            action,
+            Action::SetText(_)
+                | Action::LoadFile { .. }
+                | Action::Clear
+                | Action::LoadCapture { .. }
+                | Action::OpenLink(_)
+                | Action::RestorePrevious
+        ) {
+            self.fetching = None;
+        }
         match action {
             Action::SetText(t) => self.set_text(t, Source::Typed),
             Action::ShowText => self.show_big = true,
-            Action::LoadExample(id) => {
-                if let Some(s) = samples::sample(id) {
-                    self.set_text(s.text.to_string(), Source::Example(s.id));
+            Action::FetchExample(id) => self.fetching = samples::example(id).map(|e| e.id),
+            Action::LoadExample { id, text } => {
+                if self.fetching.is_some_and(|f| f == id) {
+                    self.fetching = None;
+                    self.set_text(text, Source::Example(id));
                     self.selected_call = None;
                     self.selected_msg = None;
+                }
+            }
+            Action::ExampleFailed(id) => {
+                if self.fetching.is_some_and(|f| f == id) {
+                    self.fetching = None;
+                    self.flash = samples::example(id).map(samples::fetch_failed);
                 }
             }
             Action::LoadFile { text, .. } if text.len() > super::worker::MAX_INPUT => {
@@ -346,6 +378,15 @@ fn first_message_shown(r: &Report, call: u32) -> Option<u32> {
 }
 
 #[cfg(test)]
+impl State {
+    /// Picks an example and lets its text arrive, as the page does after fetching it.
+    pub(crate) fn with_example(self, id: &'static str) -> State {
+        let text = samples::sample(id).map_or_else(String::new, |s| s.text.to_string());
+        self.apply(Action::FetchExample(id)).apply(Action::LoadExample { id, text })
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::view::analyse;
@@ -378,7 +419,7 @@ mod tests {
 
     #[test]
     fn examples_load_and_select_a_call() {
-        let s = State::default().apply(Action::LoadExample("capacity-503"));
+        let s = State::default().with_example("capacity-503");
         assert_eq!(s.source, Source::Example("capacity-503"));
         let s = analysed(s);
         let r = s.current_report().unwrap().clone();
@@ -395,12 +436,53 @@ mod tests {
         assert_eq!((s.selected_call, s.selected_msg, s.reveal), (Some(1), Some(6), reveal + 1));
         // unknown example: nothing changes
         let rev = s.rev;
-        assert_eq!(s.apply(Action::LoadExample("nope")).rev, rev);
+        let s = s.apply(Action::FetchExample("nope"));
+        assert!(!s.pending());
+        assert_eq!(s.apply(Action::LoadExample { id: "nope", text: "INVITE".into() }).rev, rev);
+    }
+
+    #[test]
+    fn an_example_is_pending_while_fetched_and_yields_to_newer_input() {
+        let s = analysed(State::default().apply(Action::SetText("mine".into())));
+        let (rev, report) = (s.rev, s.report.clone());
+        // picked: pending, the old text and report stay until the text arrives
+        let s = s.apply(Action::FetchExample("codec-488"));
+        assert_eq!((s.pending(), &*s.text, s.rev), (true, "mine", rev));
+        assert_eq!(s.current_report(), report.as_ref());
+        let text = samples::sample("codec-488").unwrap().text.to_string();
+        let done = s.clone().apply(Action::LoadExample { id: "codec-488", text: text.clone() });
+        assert_eq!(
+            (&*done.text, done.source.clone(), done.rev),
+            (text.as_str(), Source::Example("codec-488"), rev + 1)
+        );
+        assert!(done.fetching.is_none() && done.pending() && done.current_report().is_none());
+        // a failed fetch says so and keeps everything
+        let failed = s.clone().apply(Action::ExampleFailed("codec-488"));
+        assert_eq!((failed.pending(), &*failed.text, failed.rev), (false, "mine", rev));
+        assert_eq!(failed.current_report(), report.as_ref());
+        assert!(failed.flash.as_deref().is_some_and(|f| f.contains("Could not load the example")));
+        // a later pick wins over an earlier one still on its way
+        let s2 = s.clone().apply(Action::FetchExample("capacity-503"));
+        let s2 = s2.apply(Action::LoadExample { id: "codec-488", text: text.clone() });
+        assert_eq!((&*s2.text, s2.fetching), ("mine", Some("capacity-503")));
+        assert_eq!(s2.clone().apply(Action::ExampleFailed("codec-488")).flash, None, "an old failure is not news");
+        // typing, a file, a capture, Clear or a link while it is fetched: the example is dropped
+        for a in [
+            Action::SetText("typed".into()),
+            Action::LoadFile { name: "a.log".into(), text: "file".into() },
+            Action::Clear,
+            Action::OpenLink("#nothing".into()),
+        ] {
+            let moved = s.clone().apply(a.clone());
+            assert!(moved.fetching.is_none(), "{a:?}");
+            let late = moved.clone().apply(Action::LoadExample { id: "codec-488", text: text.clone() });
+            assert_eq!((&*late.text, late.rev), (&*moved.text, moved.rev), "{a:?}");
+        }
     }
 
     #[test]
     fn the_top_finding_drives_the_first_selection() {
-        let s = State::default().apply(Action::LoadExample("capacity-503"));
+        let s = State::default().with_example("capacity-503");
         let mut r = analyse(&s.text, &s.options());
         r.findings.insert(0, crate::view::testutil::finding("test.cause", "error", Some(1), &[(Some(6), 1)]));
         let rev = s.rev;
@@ -475,7 +557,7 @@ mod tests {
         let s = s.apply(Action::SetText("x".into()));
         assert!(s.capture.is_none());
         let s = s.apply(Action::LoadCapture { capture, restored: false });
-        let s = s.apply(Action::LoadExample("capacity-503"));
+        let s = s.with_example("capacity-503");
         assert!(s.capture.is_none() && s.source == Source::Example("capacity-503"));
     }
 

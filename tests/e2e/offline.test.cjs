@@ -77,6 +77,11 @@ describe('offline', () => {
       assert.equal((await b.page.$$('[data-call-id]')).length, 2, 'analysed offline');
       const found = await e2e.causes(b.page);
       assert.equal(found[0], 'capacity.concurrent_limit');
+      // the examples are fetched beside the page: the cache has them too
+      await b.page.click('[data-sample="codec-488"]');
+      await b.page.waitForSelector('[data-sample="codec-488"][aria-pressed="true"]', { timeout: 20000 });
+      await e2e.analysed(b.page);
+      assert.equal((await e2e.causes(b.page))[0], 'media.codec_mismatch', 'an example opens offline');
       // a large input still goes to the worker, which starts from the cache too
       await b.page.fill('#trace-input', ''); // a paste into an empty box takes a large input whole
       await b.page.evaluate((one) => {
