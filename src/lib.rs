@@ -19,6 +19,7 @@ pub mod cli;
 pub mod diagnose;
 pub mod export;
 pub mod ingest;
+pub(crate) mod json;
 pub mod kb;
 pub mod media;
 pub mod pcap;

@@ -278,8 +278,7 @@ pub fn encode_trace(t: &TraceLink) -> Result<String, LinkError> {
 
 /// The URL fragment (`#d1.…`) for a diagnosis-only link.
 pub fn encode_diagnosis(d: &DiagnosisLink) -> Result<String, LinkError> {
-    let body = serde_json::to_vec(d).map_err(|_| LinkError::Corrupt)?;
-    seal(DIAGNOSIS_V1, &body)
+    seal(DIAGNOSIS_V1, diagnosis_json(d).as_bytes())
 }
 
 /// Opens a link. Accepts a whole URL, a fragment with or without `#`, and ignores white space
@@ -309,10 +308,121 @@ pub fn decode(s: &str) -> Result<Link, LinkError> {
     match kind {
         b'v' => decode_trace_v1(&body).map(Link::Trace),
         _ => {
-            let d: DiagnosisLink = serde_json::from_slice(&body).map_err(|_| LinkError::Corrupt)?;
-            Ok(Link::Diagnosis(d))
+            let text = std::str::from_utf8(&body).map_err(|_| LinkError::Corrupt)?;
+            let v = crate::json::parse(text).map_err(|_| LinkError::Corrupt)?;
+            diagnosis_from_json(&v).map(Link::Diagnosis).map_err(|_| LinkError::Corrupt)
         }
     }
+}
+
+// The body of a `d1` link is the JSON serde writes for [`DiagnosisLink`] (field names and order
+// as declared, every field present, `null` for none). The page reads and writes it with the
+// small `crate::json` instead of serde_json (tests check both agree, byte for byte; the reader
+// accepts what serde accepts except a struct written as a JSON array, which no encoder writes).
+
+fn diagnosis_json(d: &DiagnosisLink) -> String {
+    use crate::json::{write_opt_str as opt, write_str as str};
+    let mut o = String::with_capacity(256);
+    o.push_str("{\"verdict\":");
+    str(&mut o, &d.verdict);
+    o.push_str(",\"profile\":");
+    opt(&mut o, d.profile.as_deref());
+    o.push_str(",\"pbx\":");
+    opt(&mut o, d.pbx.as_deref());
+    o.push_str(",\"symptom\":");
+    opt(&mut o, d.symptom.as_deref());
+    o.push_str(",\"formats\":[");
+    for (i, f) in d.formats.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        str(&mut o, f);
+    }
+    o.push_str("],\"call\":");
+    match &d.call {
+        None => o.push_str("null"),
+        Some(c) => {
+            o.push_str("{\"call_id\":");
+            str(&mut o, &c.call_id);
+            o.push_str(",\"from\":");
+            opt(&mut o, c.from.as_deref());
+            o.push_str(",\"to\":");
+            opt(&mut o, c.to.as_deref());
+            o.push_str(",\"final_status\":");
+            match c.final_status {
+                Some(n) => o.push_str(&n.to_string()),
+                None => o.push_str("null"),
+            }
+            o.push('}');
+        }
+    }
+    o.push_str(",\"findings\":[");
+    for (i, f) in d.findings.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        o.push_str("{\"cause\":");
+        str(&mut o, &f.cause);
+        o.push_str(",\"title\":");
+        str(&mut o, &f.title);
+        o.push_str(",\"severity\":");
+        str(&mut o, &f.severity);
+        o.push_str(",\"confidence\":");
+        o.push_str(&f.confidence.to_string());
+        o.push_str(",\"explanation\":");
+        str(&mut o, &f.explanation);
+        o.push_str(",\"evidence\":[");
+        for (j, e) in f.evidence.iter().enumerate() {
+            if j > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"line\":");
+            o.push_str(&e.line.to_string());
+            o.push_str(",\"label\":");
+            str(&mut o, &e.label);
+            o.push_str(",\"excerpt\":");
+            str(&mut o, &e.excerpt);
+            o.push('}');
+        }
+        o.push_str("]}");
+    }
+    o.push_str("]}");
+    o
+}
+
+fn diagnosis_from_json(v: &crate::json::Value) -> Result<DiagnosisLink, crate::json::Invalid> {
+    use crate::json::{Invalid, Value};
+    let call = match v.field("call")? {
+        None | Some(Value::Null) => None,
+        Some(c) => Some(LinkCall {
+            call_id: c.string("call_id")?,
+            from: c.opt_string("from")?,
+            to: c.opt_string("to")?,
+            final_status: c.opt_uint("final_status")?,
+        }),
+    };
+    let evidence = |e: &Value| -> Result<LinkEvidence, Invalid> {
+        Ok(LinkEvidence { line: e.uint("line")?, label: e.string("label")?, excerpt: e.string("excerpt")? })
+    };
+    let finding = |f: &Value| -> Result<LinkFinding, Invalid> {
+        Ok(LinkFinding {
+            cause: f.string("cause")?,
+            title: f.string("title")?,
+            severity: f.string("severity")?,
+            confidence: f.uint("confidence")?,
+            explanation: f.string("explanation")?,
+            evidence: f.list("evidence", evidence)?,
+        })
+    };
+    Ok(DiagnosisLink {
+        verdict: v.string("verdict")?,
+        profile: v.opt_string("profile")?,
+        pbx: v.opt_string("pbx")?,
+        symptom: v.opt_string("symptom")?,
+        formats: v.list("formats", Value::as_string)?,
+        call,
+        findings: v.list("findings", finding)?,
+    })
 }
 
 fn decode_trace_v1(mut b: &[u8]) -> Result<TraceLink, LinkError> {
@@ -911,6 +1021,95 @@ pub fn recommended(options: &[ShareOption]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Diagnosis links with every shape of field: empty, escaped, non-ASCII, absent.
+    fn diagnosis_links() -> Vec<DiagnosisLink> {
+        let texts = ["", "plain", "q\"uo\\te/\n\t\u{1}\u{7f}", "\u{e9}\u{1f600}\u{2028}", "<script>x</script>"];
+        let mut out = vec![DiagnosisLink::default()];
+        for (i, t) in texts.iter().enumerate() {
+            let s = |k: usize| texts[(i + k) % texts.len()].to_string();
+            let o = |k: usize| (k % 2 == 0).then(|| s(k));
+            out.push(DiagnosisLink {
+                verdict: t.to_string(),
+                profile: o(i),
+                pbx: o(i + 1),
+                symptom: o(i + 2),
+                formats: (0..i).map(s).collect(),
+                call: (i % 2 == 1).then(|| LinkCall {
+                    call_id: s(1),
+                    from: o(i),
+                    to: o(i + 1),
+                    final_status: (i % 3 != 0).then_some(u16::MAX - i as u16),
+                }),
+                findings: (0..i)
+                    .map(|k| LinkFinding {
+                        cause: s(k),
+                        title: s(k + 1),
+                        severity: s(k + 2),
+                        confidence: (k * 60) as u8,
+                        explanation: s(k + 3),
+                        evidence: (0..k)
+                            .map(|j| LinkEvidence { line: u32::MAX - j as u32, label: s(j), excerpt: s(j + 1) })
+                            .collect(),
+                    })
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn diagnosis_json_is_the_json_serde_writes_and_reads() {
+        for d in diagnosis_links() {
+            let ours = diagnosis_json(&d);
+            assert_eq!(ours, serde_json::to_string(&d).unwrap());
+            let back = crate::json::parse(&ours).and_then(|v| diagnosis_from_json(&v));
+            assert_eq!(back.as_ref(), Ok(&d));
+            // every cut and many single-byte changes: accepted exactly when serde accepts, equal then
+            let bytes = ours.as_bytes();
+            let mut variants: Vec<Vec<u8>> = (0..bytes.len()).map(|n| bytes[..n].to_vec()).collect();
+            for at in (0..bytes.len()).step_by(3) {
+                for x in [b'"', b'{', b'1', b'n', b' ', b'-', b'.', b'\\'] {
+                    let mut v = bytes.to_vec();
+                    v[at] = x;
+                    variants.push(v);
+                }
+            }
+            for v in variants {
+                let Ok(text) = std::str::from_utf8(&v) else { continue };
+                let ours = crate::json::parse(text).ok().and_then(|v| diagnosis_from_json(&v).ok());
+                let theirs = serde_json::from_str::<DiagnosisLink>(text).ok();
+                assert_eq!(ours, theirs, "{text}");
+            }
+        }
+        // fields serde fills in when absent, unknown fields, and what it refuses
+        for (text, ok) in [
+            (r#"{"verdict":"v"}"#, true),
+            (r#"{"verdict":"v","extra":[1,{"a":null}]}"#, true),
+            (r#"{"verdict":null}"#, false),
+            (r#"{"verdict":"v","formats":null}"#, false),
+            (r#"{"verdict":"v","verdict":"w"}"#, false),
+            (r#"{"verdict":"v","call":{"call_id":"c"}}"#, true),
+            (r#"{"verdict":"v","call":{"call_id":"c","final_status":70000}}"#, false),
+            (
+                r#"{"verdict":"v","findings":[{"cause":"c","title":"t","severity":"s","confidence":1,"explanation":"e"}]}"#,
+                true,
+            ),
+            (
+                r#"{"verdict":"v","findings":[{"cause":"c","title":"t","severity":"s","confidence":1.5,"explanation":"e"}]}"#,
+                false,
+            ),
+        ] {
+            let ours = crate::json::parse(text).ok().and_then(|v| diagnosis_from_json(&v).ok());
+            let theirs = serde_json::from_str::<DiagnosisLink>(text).ok();
+            assert_eq!(ours, theirs, "{text}");
+            assert_eq!(ours.is_some(), ok, "{text}");
+        }
+        // the one difference: serde also reads a struct written as an array, which no encoder
+        // ever wrote; the page refuses it
+        let ours = crate::json::parse(r#"["v"]"#).ok().and_then(|v| diagnosis_from_json(&v).ok());
+        assert_eq!(ours, None);
+    }
 
     #[test]
     fn base64url_round_trip_and_strictness() {

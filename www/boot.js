@@ -10,7 +10,7 @@
 //   sipdiag-worker_bg.wasm, src/bin/worker.rs; fetched only when the first job needs them), then
 //   runs each job
 //   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/bin/worker.rs)
-//   and posts `{ id, stage }` while working and `{ id, json, refs, ms, mem }` or `{ id, error }`
+//   and posts `{ id, stage }` while working and `{ id, report, refs, ms, mem }` or `{ id, error }`
 //   at the end.
 'use strict';
 
@@ -32,11 +32,11 @@ if (typeof document === 'undefined') {
       const stage = (s) => self.postMessage({ id: d.id, stage: s });
       const t0 = performance.now();
       const out = m.job(d.text ?? null, d.bytes ?? null, d.profile || '', d.symptom || '', d.pbx || '', stage);
-      const json = out[0];
+      const report = out[0];
       const refs = out[1];
       // mem: the worker's wasm memory after the job (it only grows: the peak), for measuring.
       const mem = m.memory.buffer.byteLength;
-      self.postMessage({ id: d.id, json, refs, ms: performance.now() - t0, mem }, [json.buffer, refs.buffer]);
+      self.postMessage({ id: d.id, report, refs, ms: performance.now() - t0, mem }, [report.buffer, refs.buffer]);
     }).catch((err) => {
       // A trap (out of memory) leaves the module unusable: say so; the page starts a new worker.
       broken = true;

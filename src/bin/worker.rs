@@ -13,7 +13,7 @@ mod job {
     use wasm_bindgen::prelude::*;
 
     /// Runs one job (called by www/boot.js): analyses `text` or `bytes`, telling `stage` what
-    /// it does, and returns `[json, refs]` of the [`Packed`] report.
+    /// it does, and returns `[report, refs]` of the [`Packed`] report.
     #[wasm_bindgen]
     pub fn sipdiag_worker_job(
         text: Option<String>,
@@ -39,7 +39,7 @@ mod job {
             (None, None) => Packed::pack(analyse(Input::Text(""), &options), None),
         };
         let out = js_sys::Array::new();
-        out.push(&js_sys::Uint8Array::from(&packed.json[..]));
+        out.push(&js_sys::Uint8Array::from(&packed.report[..]));
         out.push(&js_sys::Uint32Array::from(&packed.refs[..]));
         out
     }

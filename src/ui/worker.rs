@@ -21,8 +21,8 @@
 //!   glue and wasm file (`sipdiag-worker.js`, `sipdiag-worker_bg.wasm` beside the page).
 //! - page → worker: `{ id, text }` or `{ id, bytes }` (a `Uint8Array`, transferred), plus
 //!   `profile`, `symptom`, `pbx` (`""` = not set).
-//! - worker → page: `{ id, stage }` (a [`Stage::id`]) while working; then `{ id, json, refs, ms }`
-//!   (a [`Packed`] report: `json` a `Uint8Array`, `refs` a `Uint32Array`; `mem` the worker's
+//! - worker → page: `{ id, stage }` (a [`Stage::id`]) while working; then `{ id, report, refs, ms }`
+//!   (a [`Packed`] report: `report` a `Uint8Array`, `refs` a `Uint32Array`; `mem` the worker's
 //!   wasm memory in bytes, left in `window.sipdiagBoot.workerMemory` for measuring, as are the
 //!   worker's `ms` in `workerMs` and the page's read-back time in `readBackMs`) or
 //!   `{ id, error }`.
@@ -247,9 +247,9 @@ fn on_message(e: web_sys::MessageEvent) {
         )));
         return;
     }
-    let json = get(&data, "json").dyn_into::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+    let report = get(&data, "report").dyn_into::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
     let refs = get(&data, "refs").dyn_into::<js_sys::Uint32Array>().map(|a| a.to_vec()).unwrap_or_default();
-    let packed = Packed { json, refs };
+    let packed = Packed { report, refs };
     let text = match &p.input {
         JobInput::Text(t) => t.clone(),
         JobInput::Bytes(_) => Rc::from(""),

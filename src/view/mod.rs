@@ -13,6 +13,7 @@ pub mod share;
 pub mod state;
 pub mod verdict;
 pub mod window;
+pub mod wire;
 pub mod worker;
 
 use crate::diagnose::Options;

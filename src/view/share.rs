@@ -664,6 +664,37 @@ pub struct StoredPrevious {
     pub symptom: Option<String>,
 }
 
+impl StoredPrevious {
+    /// As JSON (what serde writes for it; read and written with the small `crate::json`, which
+    /// keeps a JSON library out of the page's module).
+    pub fn to_json(&self) -> String {
+        use crate::json::{write_opt_str, write_str};
+        let mut o = String::with_capacity(self.text.len() + 64);
+        o.push_str("{\"text\":");
+        write_str(&mut o, &self.text);
+        o.push_str(",\"profile\":");
+        write_str(&mut o, &self.profile);
+        o.push_str(",\"pbx\":");
+        write_str(&mut o, &self.pbx);
+        o.push_str(",\"symptom\":");
+        write_opt_str(&mut o, self.symptom.as_deref());
+        o.push('}');
+        o
+    }
+
+    /// Reads [`StoredPrevious::to_json`]; absent pickers are empty.
+    pub fn from_json(s: &str) -> Option<StoredPrevious> {
+        let v = crate::json::parse(s).ok()?;
+        let picker = |k: &str| v.opt_string(k).map(Option::unwrap_or_default);
+        Some(StoredPrevious {
+            text: v.string("text").ok()?,
+            profile: picker("profile").ok()?,
+            pbx: picker("pbx").ok()?,
+            symptom: v.opt_string("symptom").ok()?,
+        })
+    }
+}
+
 impl Previous {
     /// For storage; `None` for a capture (too large, and its bytes are stored elsewhere).
     pub fn to_stored(&self) -> Option<String> {
@@ -676,11 +707,11 @@ impl Previous {
             pbx: self.pbx.clone(),
             symptom: self.symptom.clone(),
         };
-        serde_json::to_string(&s).ok()
+        Some(s.to_json())
     }
 
     pub fn from_stored(s: &str) -> Option<Previous> {
-        let s: StoredPrevious = serde_json::from_str(s).ok()?;
+        let s = StoredPrevious::from_json(s)?;
         (!s.text.is_empty()).then(|| Previous {
             text: s.text.into(),
             capture: None,
@@ -1268,6 +1299,24 @@ mod tests {
         let prev = s.previous.clone().expect("the user's own input is kept");
         assert_eq!((&*prev.text, prev.pbx.as_str()), (mine, "freepbx"));
         assert_eq!(Previous::from_stored(&prev.to_stored().unwrap()), Some(prev.clone()));
+        // the stored form is the JSON serde writes and reads for it (older pages stored that)
+        for p in [
+            StoredPrevious { text: mine.into(), profile: "generic".into(), pbx: String::new(), symptom: None },
+            StoredPrevious {
+                text: "a\"\\\n\u{1}\u{e9}".into(),
+                profile: String::new(),
+                pbx: "3cx".into(),
+                symptom: Some("s".into()),
+            },
+        ] {
+            assert_eq!(p.to_json(), serde_json::to_string(&p).unwrap());
+            assert_eq!(StoredPrevious::from_json(&serde_json::to_string(&p).unwrap()), Some(p.clone()));
+        }
+        assert_eq!(
+            StoredPrevious::from_json(r#"{"text":"t"}"#),
+            serde_json::from_str::<StoredPrevious>(r#"{"text":"t"}"#).ok()
+        );
+        assert_eq!(StoredPrevious::from_json("{\"profile\":\"p\"}"), None, "no text");
         // once analysed, the link's selection is restored
         let s = analysed(s);
         assert_eq!((s.selected_call, s.selected_msg), (sel.call, sel.message));

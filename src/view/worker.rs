@@ -3,10 +3,10 @@
 //! how file bytes become text ([`decode`]), the stages a job reports ([`Stage`]), and how a
 //! [`Report`] travels back to the page ([`Packed`]).
 //!
-//! The report is sent as JSON without the message texts of a text input: those are exact slices
-//! of the input the page already holds, so the worker sends `(message, byte offset, length)`
-//! triples instead and the page cuts the texts out of its own copy ([`Packed::unpack`]). A
-//! 20 MB log so crosses as ~40 % of the JSON it would otherwise be, and nothing is escaped.
+//! The report is sent in the compact encoding of [`super::wire`] without the message texts of a
+//! text input: those are exact slices of the input the page already holds, so the worker sends
+//! `(message, byte offset, length)` triples instead and the page cuts the texts out of its own
+//! copy ([`Packed::unpack`]).
 //!
 //! `crate::ui::worker` is the page's side; the worker's side is its own wasm module
 //! (`src/bin/worker.rs`, built for speed), loaded the first time a job needs it.
@@ -142,11 +142,11 @@ pub fn options_from_parts(profile: String, symptom: String, pbx: String) -> Opti
     Options { profile: some(profile), symptom: some(symptom), pbx: some(pbx) }
 }
 
-/// A report ready to cross to the page: JSON of the report without the message texts that are
-/// slices of the input, and where those texts are.
+/// A report ready to cross to the page: the report ([`super::wire`] encoding) without the
+/// message texts that are slices of the input, and where those texts are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packed {
-    pub json: Vec<u8>,
+    pub report: Vec<u8>,
     /// `[message index, byte offset in the input, byte length]` per text left out.
     pub refs: Vec<u32>,
 }
@@ -154,8 +154,8 @@ pub struct Packed {
 /// Why a packed report could not be read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnpackError {
-    /// The JSON is not a report.
-    Json,
+    /// The bytes are not a report.
+    Corrupt,
     /// A text reference points outside the input or not at character boundaries.
     Ref,
 }
@@ -163,7 +163,7 @@ pub enum UnpackError {
 impl UnpackError {
     pub fn description(self) -> &'static str {
         match self {
-            UnpackError::Json => "the results could not be read back",
+            UnpackError::Corrupt => "the results could not be read back",
             UnpackError::Ref => "the results do not match the input",
         }
     }
@@ -224,27 +224,6 @@ fn line_starts(s: &str) -> Vec<usize> {
     crate::text::lines(s).map(|l| l.offset).collect()
 }
 
-/// `report` as JSON in a buffer of exactly its size (written twice: once to count, once to
-/// keep), so no doubling growth leaves a larger block behind in the worker's memory.
-fn exact_json(report: &Report) -> Vec<u8> {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0 += b.len();
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut n = Count(0);
-    if serde_json::to_writer(&mut n, report).is_err() {
-        return Vec::new();
-    }
-    let mut json = Vec::with_capacity(n.0);
-    serde_json::to_writer(&mut json, report).map(|_| json).unwrap_or_default()
-}
-
 impl Packed {
     /// Packs `report`, made from `input` (`None` for bytes: every text then travels in the JSON).
     pub fn pack(mut report: Report, input: Option<&str>) -> Packed {
@@ -260,14 +239,14 @@ impl Packed {
                 }
             }
         }
-        Packed { json: exact_json(&report), refs }
+        Packed { report: super::wire::encode(&report), refs }
     }
 
     /// Analyses text `input` and packs the report straight from the analysis: the texts of
     /// messages the input holds verbatim (borrowed by ingest) are never copied, only referenced;
-    /// rebuilt texts (prefixes or escapes removed) travel in the JSON. The analysis is dropped
-    /// before the JSON is written, and the JSON is written into a buffer of its exact size: the
-    /// worker's peak memory stays a small multiple of the input (docs/PERFORMANCE.md).
+    /// rebuilt texts (prefixes or escapes removed) travel in the report. The analysis is dropped
+    /// before the report is encoded, into a buffer of its exact size: the worker's peak memory
+    /// stays a small multiple of the input (docs/PERFORMANCE.md).
     /// `on_stage` hears [`Stage::Preparing`] once the analysis is done.
     pub fn from_text(input: &str, options: &Options, on_stage: impl Fn(Stage)) -> Packed {
         let ingested = crate::ingest(input);
@@ -289,12 +268,12 @@ impl Packed {
         drop(analysis);
         drop(ingested);
         on_stage(Stage::Preparing);
-        Packed { json: exact_json(&report), refs }
+        Packed { report: super::wire::encode(&report), refs }
     }
 
     /// The report again, with the texts cut out of `input` (the same input the job analysed).
     pub fn unpack(&self, input: &str) -> Result<Report, UnpackError> {
-        let mut report: Report = serde_json::from_slice(&self.json).map_err(|_| UnpackError::Json)?;
+        let mut report = super::wire::decode(&self.report).ok_or(UnpackError::Corrupt)?;
         for r in self.refs.chunks_exact(3) {
             let (i, off, len) = (r[0] as usize, r[1] as usize, r[2] as usize);
             let text = off.checked_add(len).and_then(|end| input.get(off..end)).ok_or(UnpackError::Ref)?;
@@ -319,8 +298,8 @@ mod tests {
             assert_eq!(p.unpack(s.text).as_ref(), Ok(&r), "{}", s.id);
             // the texts travel as references, not as JSON
             assert!(!p.refs.is_empty(), "{}: no text was left out", s.id);
-            let json = String::from_utf8(p.json.clone()).unwrap();
-            assert!(!json.contains("\"text\":\"INVITE"), "{}", s.id);
+            let bytes = String::from_utf8_lossy(&p.report).into_owned();
+            assert!(r.messages.iter().all(|m| !bytes.contains(m.text.as_deref().unwrap())), "{}", s.id);
         }
     }
 
@@ -340,11 +319,12 @@ mod tests {
             assert_eq!(p, Packed::pack(want.clone(), Some(text)), "the same packing as from the report");
         }
         let p = Packed::from_text(SAMPLES[0].text, &opts, |_| ());
-        assert!(!p.refs.is_empty() && !String::from_utf8_lossy(&p.json).contains("\"text\":\"REGISTER"));
+        let first = analyse(Input::Text(SAMPLES[0].text), &opts).messages[0].text.clone().unwrap();
+        assert!(!p.refs.is_empty() && !String::from_utf8_lossy(&p.report).contains(&first));
     }
 
     #[test]
-    fn texts_that_are_not_slices_of_the_input_travel_in_the_json() {
+    fn texts_that_are_not_slices_of_the_input_travel_in_the_report() {
         // A Wireshark-like dump whose message text is rebuilt from escaped lines, and bytes.
         let text = "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@c>\r\nContent-Length: 0\r\n\r\n";
         let r = analyse(Input::Text(text), &Options::default());
@@ -360,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn unpacking_refuses_bad_references_and_bad_json() {
+    fn unpacking_refuses_bad_references_and_bad_bytes() {
         let text = SAMPLES[0].text;
         let r = analyse(Input::Text(text), &Options::default());
         let mut p = Packed::pack(r, Some(text));
@@ -372,13 +352,13 @@ mod tests {
         p.refs[0] = 9999;
         assert_eq!(p.unpack(text), Err(UnpackError::Ref), "no such message");
         let mut p = good;
-        p.json.truncate(p.json.len() / 2);
-        assert_eq!(p.unpack(text), Err(UnpackError::Json));
-        assert!(!UnpackError::Json.description().is_empty());
+        p.report.truncate(p.report.len() / 2);
+        assert_eq!(p.unpack(text), Err(UnpackError::Corrupt));
+        assert!(!UnpackError::Corrupt.description().is_empty());
         // a reference that splits a character
         let input = "é";
         let p = Packed {
-            json: serde_json::to_vec(&analyse(Input::Text(""), &Options::default())).unwrap(),
+            report: super::super::wire::encode(&analyse(Input::Text(""), &Options::default())),
             refs: vec![0, 1, 1],
         };
         assert_eq!(p.unpack(input), Err(UnpackError::Ref));

@@ -1,0 +1,320 @@
+//! How a [`Report`] crosses from the analysis worker to the page: compact bytes (variable-length
+//! integers, length-prefixed UTF-8, fields in declaration order), written by the worker's module
+//! and read by the page's. Both modules are built from the same source at the same time, so this
+//! encoding carries no version and is never stored or shared; the public, versioned form of a
+//! report is its JSON (docs/JSON.md).
+//!
+//! Why not JSON here: the page's module then needs no JSON reader for reports (about 30 KB of
+//! its gzip size) and reads a 20 MB log's report back several times faster, on the page's thread.
+//!
+//! Every struct lists its fields once, in [`wire!`]: writing destructures the struct without
+//! `..` and reading builds it with every field, so a field added to the report and forgotten here
+//! does not compile. Reading never panics and never trusts a length: counts are checked against
+//! the bytes left.
+
+use crate::report::{
+    CallOut, CaptureOut, EvidenceOut, FindingOut, MediaOut, MessageOut, PartialOut, ProblemOut, Report, StreamOut,
+    VerdictOut,
+};
+
+/// The first byte of an encoded report.
+const TAG: u8 = 0xD1;
+
+/// Where encoded bytes go: a buffer, or a counter that only measures.
+trait Out {
+    fn put(&mut self, b: &[u8]);
+}
+
+impl Out for Vec<u8> {
+    fn put(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+struct Count(usize);
+
+impl Out for Count {
+    fn put(&mut self, b: &[u8]) {
+        self.0 += b.len();
+    }
+}
+
+/// Bytes being read.
+struct In<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> In<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&x, rest) = self.b.split_first()?;
+        self.b = rest;
+        Some(x)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (x, rest) = self.b.split_at_checked(n)?;
+        self.b = rest;
+        Some(x)
+    }
+}
+
+trait Wire: Sized {
+    fn write(&self, o: &mut impl Out);
+    fn read(i: &mut In<'_>) -> Option<Self>;
+}
+
+fn write_varint(mut v: u64, o: &mut impl Out) {
+    let mut buf = [0u8; 10];
+    let mut n = 0;
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            buf[n] = b;
+            n += 1;
+            break;
+        }
+        buf[n] = b | 0x80;
+        n += 1;
+    }
+    o.put(&buf[..n]);
+}
+
+fn read_varint(i: &mut In<'_>) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = i.byte()?;
+        v |= u64::from(b & 0x7f).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl Wire for $t {
+            fn write(&self, o: &mut impl Out) {
+                write_varint(u64::from(*self), o);
+            }
+            fn read(i: &mut In<'_>) -> Option<Self> {
+                <$t>::try_from(read_varint(i)?).ok()
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64);
+
+impl Wire for i64 {
+    fn write(&self, o: &mut impl Out) {
+        write_varint(((*self << 1) ^ (*self >> 63)) as u64, o);
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        let z = read_varint(i)?;
+        Some((z >> 1) as i64 ^ -((z & 1) as i64))
+    }
+}
+
+impl Wire for bool {
+    fn write(&self, o: &mut impl Out) {
+        o.put(&[u8::from(*self)]);
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        match i.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Wire for String {
+    fn write(&self, o: &mut impl Out) {
+        write_varint(self.len() as u64, o);
+        o.put(self.as_bytes());
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        let n = usize::try_from(read_varint(i)?).ok()?;
+        std::str::from_utf8(i.take(n)?).ok().map(str::to_string)
+    }
+}
+
+impl<T: Wire> Wire for Option<T> {
+    fn write(&self, o: &mut impl Out) {
+        match self {
+            None => o.put(&[0]),
+            Some(v) => {
+                o.put(&[1]);
+                v.write(o);
+            }
+        }
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        match i.byte()? {
+            0 => Some(None),
+            1 => T::read(i).map(Some),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Wire> Wire for Vec<T> {
+    fn write(&self, o: &mut impl Out) {
+        write_varint(self.len() as u64, o);
+        for v in self {
+            v.write(o);
+        }
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        let n = usize::try_from(read_varint(i)?).ok()?;
+        // every item takes at least one byte: a count past the bytes left is corrupt
+        if n > i.b.len() {
+            return None;
+        }
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(T::read(i)?);
+        }
+        Some(v)
+    }
+}
+
+/// Implements [`Wire`] for a struct from the list of all its fields.
+macro_rules! wire {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {$(
+        impl Wire for $t {
+            fn write(&self, o: &mut impl Out) {
+                let $t { $($f),* } = self;
+                $($f.write(o);)*
+            }
+            fn read(i: &mut In<'_>) -> Option<Self> {
+                Some($t { $($f: Wire::read(i)?),* })
+            }
+        }
+    )*};
+}
+
+wire! {
+    Report { version, format, formats, messages, calls, partials, problems, findings, verdict, capture, media }
+    CaptureOut {
+        container, packets, sip_messages, rtp_packets, rtcp_packets, other_packets, non_ip_packets, cut_packets,
+        first_time_us, last_time_us, encrypted, sip_only,
+    }
+    MediaOut { streams }
+    StreamOut {
+        index, src, dst, ssrc, payload_type, codec, packets, bytes, first_packet, last_packet, first_time_us,
+        last_time_us, duration_ms, expected, lost, sequence_errors, jitter_us, mean_jitter_us, max_jitter_us,
+        max_gap_us, dtmf_packets, rtcp_packets, poor, call, sdp_message, sdp_address_matches,
+    }
+    VerdictOut { severity, text, cause, call }
+    MessageOut {
+        index, line, time, time_us, src, dst, transport, direction, kind, method, status, reason, call_id, cseq,
+        retransmission_of, retransmission, call, has_sdp, format, text, problems,
+    }
+    CallOut {
+        index, call_id, kind, from, to, request_uri, messages, first_time, first_time_us, last_time_us,
+        final_status, answered, duration_ms, ended_by, reinvites, refers, dialogs, findings, media, streams,
+    }
+    PartialOut { line, text, status, method }
+    ProblemOut { kind, description, line, message }
+    EvidenceOut { message, line, label, excerpt }
+    FindingOut { cause, title, severity, confidence, explanation, evidence, fixes, checks, call, confirm }
+}
+
+/// `report` as bytes, in a buffer of exactly their size (counted first, so no doubling growth
+/// leaves a larger block behind in the worker's memory).
+pub fn encode(report: &Report) -> Vec<u8> {
+    let mut n = Count(1);
+    report.write(&mut n);
+    let mut out = Vec::with_capacity(n.0);
+    out.push(TAG);
+    report.write(&mut out);
+    out
+}
+
+/// The report [`encode`] wrote; `None` for bytes that are not one (cut short, altered, or with
+/// bytes left over).
+pub fn decode(bytes: &[u8]) -> Option<Report> {
+    let (&tag, rest) = bytes.split_first()?;
+    if tag != TAG {
+        return None;
+    }
+    let mut i = In { b: rest };
+    let r = Report::read(&mut i)?;
+    i.b.is_empty().then_some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::Options;
+    use crate::view::samples::SAMPLES;
+
+    fn reports() -> Vec<Report> {
+        let mut out: Vec<Report> = SAMPLES.iter().map(|s| crate::view::analyse(s.text, &Options::default())).collect();
+        out.push(crate::view::analyse("", &Options::default()));
+        out.push(crate::view::capture::analyse_bytes(
+            &crate::view::capture::tests::one_way_capture(),
+            &Options::default(),
+        ));
+        out
+    }
+
+    #[test]
+    fn every_report_comes_back_equal() {
+        for r in reports() {
+            let bytes = encode(&r);
+            assert_eq!(bytes.len(), bytes.capacity(), "sized exactly");
+            assert_eq!(decode(&bytes).as_ref(), Some(&r));
+            // smaller than the JSON it replaces
+            assert!(bytes.len() < serde_json::to_vec(&r).unwrap().len());
+        }
+    }
+
+    #[test]
+    fn numbers_at_their_limits() {
+        for v in [0, 1, -1, i64::MIN, i64::MAX, 1 << 40, -(1 << 40)] {
+            let mut b = Vec::new();
+            v.write(&mut b);
+            assert_eq!(i64::read(&mut In { b: &b }), Some(v), "{v}");
+        }
+        for v in [0, 127, 128, u64::MAX] {
+            let mut b = Vec::new();
+            v.write(&mut b);
+            assert_eq!(u64::read(&mut In { b: &b }), Some(v), "{v}");
+        }
+        // a u64 does not fit a u16; an overlong varint is refused
+        let mut b = Vec::new();
+        70_000u64.write(&mut b);
+        assert_eq!(u16::read(&mut In { b: &b }), None);
+        assert_eq!(read_varint(&mut In { b: &[0xff; 11] }), None);
+    }
+
+    #[test]
+    fn damaged_bytes_are_refused_without_panicking() {
+        let r = &reports()[0];
+        let good = encode(r);
+        assert_eq!(decode(&[]), None);
+        assert_eq!(decode(&good[1..]), None, "no tag");
+        assert_eq!(decode(&[good.clone(), vec![0]].concat()), None, "bytes left over");
+        for cut in 0..good.len() {
+            assert_eq!(decode(&good[..cut]), None, "cut at {cut}");
+        }
+        // every single-byte change either fails or decodes to some report; none panics
+        let mut changed = good.clone();
+        for at in (0..good.len()).step_by(7) {
+            for x in [0x00, 0x7f, 0x80, 0xff] {
+                changed[at] = x;
+                let _ = decode(&changed);
+            }
+            changed[at] = good[at];
+        }
+        // a huge count with few bytes behind it
+        let mut b = vec![TAG];
+        1u32.write(&mut b);
+        String::new().write(&mut b);
+        write_varint(u64::MAX >> 1, &mut b);
+        assert_eq!(decode(&b), None);
+    }
+}
