@@ -4,6 +4,7 @@
 # playwright-core), then stops the server. Screenshots and timings: tests/e2e/artifacts/.
 #
 #   scripts/e2e.sh            # build if needed, test
+#   scripts/e2e.sh tests/e2e/big.test.cjs    # only some test files
 #   E2E_REBUILD=1 scripts/e2e.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,4 +32,5 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-E2E_URL="http://127.0.0.1:$port/" E2E_DIST="$root/dist" node --test tests/e2e/*.test.cjs
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/e2e/*.test.cjs); fi
+E2E_URL="http://127.0.0.1:$port/" E2E_DIST="$root/dist" node --test "${files[@]}"
