@@ -26,21 +26,42 @@ pub struct Analysis<'a> {
     pub findings: Vec<Finding>,
     /// The options the diagnosis ran with (profile, symptom, PBX).
     pub options: Options,
+    /// The RTP streams of a capture, measured once for the diagnosis and the report (see
+    /// [`crate::media::streams_of`]).
+    pub(crate) streams: std::cell::OnceCell<Vec<crate::media::Stream>>,
 }
 
 impl<'a> Analysis<'a> {
     pub fn new(ingested: &'a Ingested<'a>, options: &Options) -> Analysis<'a> {
         let mut messages = Vec::with_capacity(ingested.items.len());
         let mut unparsed = Vec::new();
+        // each message is grouped as soon as it is parsed: `calls::group` in one pass
+        let mut grouper = calls::Grouper::new(ingested, ingested.items.len());
         for (i, item) in ingested.items.iter().enumerate() {
             match sip::parse(&item.text) {
-                Ok(msg) => messages.push(Msg { item: i as u32, msg }),
+                Ok(msg) => {
+                    let m = Msg { item: i as u32, msg };
+                    grouper.push(&m, &messages);
+                    messages.push(m);
+                }
                 Err(e) => unparsed.push((i as u32, e)),
             }
         }
-        let calls = calls::group(ingested, &messages);
-        let mut a = Analysis { ingested, messages, unparsed, calls, findings: Vec::new(), options: options.clone() };
+        let calls = grouper.finish(&messages);
+        let mut a = Analysis {
+            ingested,
+            messages,
+            unparsed,
+            calls,
+            findings: Vec::new(),
+            options: options.clone(),
+            streams: Default::default(),
+        };
         a.findings = diagnose::diagnose(&a, options);
+        // the diagnosis read the SDPs; nothing after it needs them kept (`Message::sdp` reads again)
+        for m in &mut a.messages {
+            m.msg.release_sdp();
+        }
         a
     }
 

@@ -5,14 +5,71 @@
 //!
 //! A retransmission is the same message again: same start line, Call-ID, CSeq, top Via branch,
 //! tags, body length and (when the trace says) the same source, destination and direction. The
-//! identity is a 64-bit hash, so long traces cost no string building.
+//! identity borrows those fields from the message, so long traces cost no string building.
 
 use crate::analysis::Msg;
-use crate::ingest::{Direction, Ingested, Item, Timestamp};
+use crate::ingest::{Direction, Endpoint, Ingested, Item, Timestamp};
 use crate::sip::{Message, Method, StartLine};
-use std::collections::hash_map::DefaultHasher;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A quick hasher for the lookup maps of the analysis (Call-IDs, transaction keys, message
+/// fingerprints): a multiply-rotate mix in the style of rustc's FxHash. Lookups only — nothing
+/// iterates these maps, so the choice of hasher changes no result.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct QuickHasher(u64);
+
+impl QuickHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for QuickHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // the multiply leaves the low bits weakest: move the strongest to where the table looks
+        self.0.rotate_left(26)
+    }
+}
+
+/// A `HashMap` with [`QuickHasher`].
+pub(crate) type QuickMap<K, V> = HashMap<K, V, BuildHasherDefault<QuickHasher>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallKind {
@@ -174,66 +231,124 @@ impl Calls {
     }
 }
 
-/// The identity of a message for retransmission detection: a hash of its start line, Call-ID,
-/// CSeq, top Via branch, tags, body length and, when known, source, destination and direction.
-fn fingerprint(item: &Item<'_>, msg: &Message<'_>) -> u64 {
-    let mut h = DefaultHasher::new();
-    match msg.start {
-        StartLine::Request { method, uri, .. } => {
-            0u8.hash(&mut h);
-            method.as_str().hash(&mut h);
-            uri.hash(&mut h);
-        }
-        StartLine::Response { code, reason, .. } => {
-            1u8.hash(&mut h);
-            code.hash(&mut h);
-            reason.hash(&mut h);
-        }
+/// The identity of a message for retransmission detection: its start line, Call-ID, CSeq, top
+/// Via branch, tags, body length and, when known, source, destination and direction. Borrowed
+/// slices compared field by field: no string is built.
+#[derive(PartialEq, Eq, Hash)]
+struct Fingerprint<'x, 'm> {
+    /// `(0, method, uri, 0, "")` for a request, `(1, "", "", code, reason)` for a response.
+    start: (u8, &'m str, &'m str, u16, &'m str),
+    call_id: Option<&'m str>,
+    cseq: Option<(u32, &'m str)>,
+    branch: Option<&'m str>,
+    from_tag: Option<&'m str>,
+    to_tag: Option<&'m str>,
+    body_len: usize,
+    src: Option<&'x Endpoint<'x>>,
+    dst: Option<&'x Endpoint<'x>>,
+    sent: Option<bool>,
+}
+
+fn fingerprint<'x, 'm>(item: &'x Item<'_>, msg: &Message<'m>) -> Fingerprint<'x, 'm> {
+    Fingerprint {
+        start: match msg.start {
+            StartLine::Request { method, uri, .. } => (0, method.as_str(), uri, 0, ""),
+            StartLine::Response { code, reason, .. } => (1, "", "", code, reason),
+        },
+        call_id: msg.call_id(),
+        cseq: msg.cseq().map(|c| (c.seq, c.method.as_str())),
+        branch: msg.top_via().and_then(|v| v.branch),
+        from_tag: msg.from_tag(),
+        to_tag: msg.to_tag(),
+        body_len: msg.body.trim_end().len(),
+        src: item.src.as_ref(),
+        dst: item.dst.as_ref(),
+        sent: item.direction.map(|d| d == Direction::Sent),
     }
-    msg.call_id().hash(&mut h);
-    msg.cseq().map(|c| (c.seq, c.method.as_str())).hash(&mut h);
-    msg.top_via().and_then(|v| v.branch).hash(&mut h);
-    msg.from().and_then(|f| f.tag()).hash(&mut h);
-    msg.to().and_then(|t| t.tag()).hash(&mut h);
-    msg.body.trim_end().len().hash(&mut h);
-    item.src.hash(&mut h);
-    item.dst.hash(&mut h);
-    item.direction.map(|d| d == Direction::Sent).hash(&mut h);
-    h.finish()
 }
 
 fn micros_between(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<u64> {
     let (a, b) = (a?, b?);
-    (a.has_date == b.has_date && b.micros >= a.micros).then(|| (b.micros - a.micros) as u64)
+    (a.has_date == b.has_date && b.micros >= a.micros).then(|| b.micros.abs_diff(a.micros))
 }
 
 /// Groups messages into transactions and calls.
 pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
-    let n = msgs.len();
-    let mut out = Calls {
-        retransmission_of: vec![None; n],
-        call_of: vec![None; n],
-        transaction_of: vec![None; n],
-        ..Default::default()
-    };
-    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(n);
-    let mut call_index: HashMap<&str, u32> = HashMap::new();
-    let mut tx_index: HashMap<(u32, u32, &str, &str), u32> = HashMap::new();
-    let item = |i: usize| ing.items.get(msgs[i].item as usize);
-    let time = |i: usize| item(i).and_then(|it| it.time);
+    let mut g = Grouper::new(ing, msgs.len());
+    for m in msgs {
+        g.push(m, msgs);
+    }
+    g.finish(msgs)
+}
 
-    for (i, m) in msgs.iter().enumerate() {
+/// [`group`] one message at a time: [`crate::Analysis`] hands each message over right after
+/// parsing it, while its text is still in the processor's cache (the lookups below read the
+/// Call-ID, branch, tags and addresses again).
+pub(crate) struct Grouper<'x, 'm> {
+    ing: &'x Ingested<'x>,
+    out: Calls,
+    /// The first message of each fingerprint hash (8 bytes a message, not a whole fingerprint).
+    seen: QuickMap<u64, u32>,
+    /// The first message of each fingerprint whose hash another fingerprint had first.
+    clash: QuickMap<Fingerprint<'x, 'm>, u32>,
+    call_index: QuickMap<&'m str, u32>,
+    tx_index: QuickMap<(u32, u32, &'m str, &'m str), u32>,
+}
+
+impl<'x, 'm> Grouper<'x, 'm> {
+    /// `capacity`: about how many messages will come.
+    pub(crate) fn new(ing: &'x Ingested<'_>, capacity: usize) -> Self {
+        let out = Calls {
+            retransmission_of: Vec::with_capacity(capacity),
+            call_of: Vec::with_capacity(capacity),
+            transaction_of: Vec::with_capacity(capacity),
+            ..Default::default()
+        };
+        Grouper {
+            ing,
+            out,
+            seen: QuickMap::with_capacity_and_hasher(capacity, Default::default()),
+            clash: QuickMap::default(),
+            call_index: QuickMap::default(),
+            tx_index: QuickMap::default(),
+        }
+    }
+
+    /// Adds the next message (the `i`-th pushed is message `i`); `msgs` holds the messages
+    /// pushed before it (at least).
+    pub(crate) fn push(&mut self, m: &Msg<'m>, msgs: &[Msg<'m>]) {
+        let Grouper { ing, out, seen, clash, call_index, tx_index } = self;
+        let i = out.retransmission_of.len();
+        out.retransmission_of.push(None);
+        out.call_of.push(None);
+        out.transaction_of.push(None);
         let msg = &m.msg;
         if let Some(it) = ing.items.get(m.item as usize) {
             let fp = fingerprint(it, msg);
-            match seen.get(&fp) {
-                Some(&first) => out.retransmission_of[i] = Some(first),
-                None => {
-                    seen.insert(fp, i as u32);
+            let mut h = QuickHasher::default();
+            fp.hash(&mut h);
+            let first = match seen.entry(h.finish()) {
+                Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                    None
                 }
-            }
+                // the same hash: the same fingerprint, or one that clashes with it
+                Entry::Occupied(o) => {
+                    let j = *o.get();
+                    let same = msgs.get(j as usize).is_some_and(|mj| {
+                        ing.items.get(mj.item as usize).is_some_and(|ij| fingerprint(ij, &mj.msg) == fp)
+                    });
+                    if same {
+                        Some(j)
+                    } else {
+                        let k = *clash.entry(fp).or_insert(i as u32);
+                        (k != i as u32).then_some(k)
+                    }
+                }
+            };
+            out.retransmission_of[i] = first;
         }
-        let Some(call_id) = msg.call_id() else { continue };
+        let Some(call_id) = msg.call_id() else { return };
         let ci = *call_index.entry(call_id).or_insert_with(|| {
             out.calls.push(Call {
                 call_id: call_id.to_string(),
@@ -278,7 +393,7 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
 
         // Transaction: Call-ID + CSeq number + CSeq method + top Via branch. (The ACK for a 2xx
         // is its own transaction; a CANCEL is its own too.)
-        let Some(cseq) = msg.cseq() else { continue };
+        let Some(cseq) = msg.cseq() else { return };
         let branch = msg.top_via().and_then(|v| v.branch).unwrap_or("");
         let key = (ci, cseq.seq, cseq.method.as_str(), branch);
         let ti = match tx_index.get(&key) {
@@ -338,10 +453,16 @@ pub fn group(ing: &Ingested<'_>, msgs: &[Msg<'_>]) -> Calls {
         }
     }
 
-    for ci in 0..out.calls.len() {
-        summarise(&mut out, ci, msgs, &time);
+    /// The grouping of every message pushed (`msgs`: those messages, in order).
+    pub(crate) fn finish(self, msgs: &[Msg<'_>]) -> Calls {
+        let (ing, mut out) = (self.ing, self.out);
+        let item = |i: usize| ing.items.get(msgs[i].item as usize);
+        let time = |i: usize| item(i).and_then(|it| it.time);
+        for ci in 0..out.calls.len() {
+            summarise(&mut out, ci, msgs, &time);
+        }
+        out
     }
-    out
 }
 
 fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) -> Option<Timestamp>) {
@@ -357,14 +478,10 @@ fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) 
         .iter()
         .map(|&t| &transactions[t as usize])
         .find_map(|tx| (Some(tx.method.as_str()) == opening).then_some(tx.request).flatten());
-    call.caller_tag = opener
-        .or(Some(first as u32))
-        .and_then(|m| msgs[m as usize].msg.from())
-        .and_then(|f| f.tag())
-        .map(str::to_string);
+    call.caller_tag = opener.or(Some(first as u32)).and_then(|m| msgs[m as usize].msg.from_tag()).map(str::to_string);
     for &ti in &call.transactions {
         let tx = &transactions[ti as usize];
-        let request_to_tag = tx.request.map(|r| msgs[r as usize].msg.to().and_then(|t| t.tag()).is_some());
+        let request_to_tag = tx.request.map(|r| msgs[r as usize].msg.to_tag().is_some());
         match tx.method.as_str() {
             "INVITE" => {
                 // A re-INVITE is an INVITE inside the established dialog (To has a tag); with the
@@ -398,7 +515,7 @@ fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) 
             }
             "BYE" if !matches!(call.ended_by, Some(Ending::Bye { .. })) => {
                 if let Some(r) = tx.request {
-                    let tag = msgs[r as usize].msg.from().and_then(|f| f.tag());
+                    let tag = msgs[r as usize].msg.from_tag();
                     let by_caller = match (&call.caller_tag, tag) {
                         (Some(c), Some(t)) => Some(c == t),
                         _ => None,
@@ -433,9 +550,7 @@ fn summarise(out: &mut Calls, ci: usize, msgs: &[Msg<'_>], time: &dyn Fn(usize) 
         }
         for &mi in &tx.messages {
             let m = &msgs[mi as usize].msg;
-            if let (Some(code), Some(ft), Some(tt)) =
-                (m.status(), m.from().and_then(|f| f.tag()), m.to().and_then(|t| t.tag()))
-            {
+            if let (Some(code), Some(ft), Some(tt)) = (m.status(), m.from_tag(), m.to_tag()) {
                 if code > 100 && code < 300 && !call.dialogs.iter().any(|(a, b)| a == ft && b == tt) {
                     call.dialogs.push((ft.to_string(), tt.to_string()));
                 }

@@ -223,7 +223,7 @@ pub fn trace_window(a: &Analysis<'_>, call: Option<u32>, seconds: u32) -> TraceW
     let mut lines = Vec::new();
     for (i, m) in a.messages.iter().enumerate() {
         let Some(mt) = a.item(m).time else { continue };
-        if mt.has_date == t.has_date && (mt.micros - t.micros).abs() <= span {
+        if mt.has_date == t.has_date && mt.micros.abs_diff(t.micros) <= span.unsigned_abs() {
             message_lines(a, i, &spans, &busy, &mut lines);
         }
     }

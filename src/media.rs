@@ -212,7 +212,7 @@ fn line_of_slice(text: &str, part: &str) -> Option<u32> {
 fn sdp_endpoints<'a>(a: &Analysis<'a>) -> Vec<SdpEp<'a>> {
     let mut out = Vec::new();
     for (i, m) in a.messages.iter().enumerate() {
-        let Some(sdp) = m.msg.sdp() else { continue };
+        let Some(sdp) = m.msg.sdp_cow() else { continue };
         let time = a.item(m).time;
         for (mi, media) in sdp.media.iter().enumerate() {
             let Some(addr) = media.address else { continue };
@@ -293,7 +293,7 @@ fn measure(pkts: &[&RtpPacket], clock_of: &dyn Fn(u8) -> u32, dtmf_pt: Option<u8
             } else {
                 seq_err += 1;
             }
-            let d = (p.time.micros - prev_time) as f64 / 1000.0;
+            let d = p.time.micros.saturating_sub(prev_time) as f64 / 1000.0;
             if d > max_delta {
                 max_delta = d;
             }
@@ -336,7 +336,7 @@ fn measure(pkts: &[&RtpPacket], clock_of: &dyn Fn(u8) -> u32, dtmf_pt: Option<u8
         last_packet: last.number,
         first_time: first.time,
         last_time: last.time,
-        duration_ms: ((last.time.micros - first.time.micros).max(0) / 1000) as u64,
+        duration_ms: (last.time.micros.saturating_sub(first.time.micros).max(0) / 1000) as u64,
         expected: expected.min(u32::MAX as i64) as u32,
         lost,
         loss_percent: if lost > 0 { lost as f64 * 100.0 / expected as f64 } else { 0.0 },
@@ -365,7 +365,7 @@ fn best_match<'e, 'a>(
     let mut after: Option<&SdpEp<'a>> = None;
     for ep in eps.iter().filter(|e| pick(e)) {
         match ep.time {
-            Some(t) if t.micros > start + slack => {
+            Some(t) if t.micros > start.saturating_add(slack) => {
                 if after.is_none_or(|a| a.time.is_some_and(|at| t.micros < at.micros)) {
                     after = Some(ep);
                 }
@@ -374,6 +374,12 @@ fn best_match<'e, 'a>(
         }
     }
     before.or(after)
+}
+
+/// [`streams`] of an analysis, measured the first time they are asked for (the diagnosis and
+/// the report both read them).
+pub fn streams_of<'x>(a: &'x Analysis<'_>) -> &'x [Stream] {
+    a.streams.get_or_init(|| streams(a))
 }
 
 /// Every RTP stream of the capture, in order of first packet, each tied to its call when the
@@ -407,12 +413,11 @@ pub fn streams(a: &Analysis<'_>) -> Vec<Stream> {
         let ep = best_match(&eps, t0, exact).map(|e| (e, true)).or_else(|| {
             best_match(&eps, t0, |e| {
                 port_only(e)
-                    && e.time.is_none_or(|t| t.micros <= t0.micros + 2_000_000)
+                    && e.time.is_none_or(|t| t.micros <= t0.micros.saturating_add(2_000_000))
                     && e.call.is_some_and(|c| {
-                        a.calls
-                            .calls
-                            .get(c as usize)
-                            .is_some_and(|call| call.last_time.is_none_or(|lt| t0.micros <= lt.micros + 5_000_000))
+                        a.calls.calls.get(c as usize).is_some_and(|call| {
+                            call.last_time.is_none_or(|lt| t0.micros <= lt.micros.saturating_add(5_000_000))
+                        })
                     })
             })
             .map(|e| (e, false))
@@ -577,7 +582,7 @@ fn answer_message(a: &Analysis<'_>, call: &crate::calls::Call) -> Option<u32> {
 /// port 0 or the 0.0.0.0 hold address).
 fn call_has_hold(a: &Analysis<'_>, call: &crate::calls::Call) -> bool {
     call.messages.iter().any(|&m| {
-        a.messages.get(m as usize).and_then(|mm| mm.msg.sdp()).is_some_and(|sdp| {
+        a.messages.get(m as usize).and_then(|mm| mm.msg.sdp_cow()).is_some_and(|sdp| {
             sdp.media.iter().filter(|md| md.kind == "audio").any(|md| {
                 md.port == 0
                     || md.address.is_some_and(|ad| ad.trim() == "0.0.0.0")
@@ -595,7 +600,7 @@ pub fn findings(a: &Analysis<'_>) -> Vec<Finding> {
     if cap.sip_only() || a.messages.is_empty() {
         return out;
     }
-    let all = streams(a);
+    let all = streams_of(a);
     let eps = sdp_endpoints(a);
     let ev = Ev { a };
     let capture_end = cap.last_micros.unwrap_or(i64::MIN);
@@ -631,7 +636,7 @@ pub fn findings(a: &Analysis<'_>) -> Vec<Finding> {
         let (Some(answer), Some(answer_msg)) = (call.answer_time, answer_message(a, call)) else { continue };
         let end = call.end_time.or(call.last_time).map_or(capture_end, |t| t.micros).max(answer.micros);
         let end = end.min(capture_end.max(answer.micros));
-        let talk = end - answer.micros;
+        let talk = end.saturating_sub(answer.micros);
         let audio: Vec<&SdpEp<'_>> = ceps.iter().filter(|e| e.audio).copied().collect();
         let offer = audio.iter().rev().find(|e| e.is_request).or(audio.first()).copied();
         let answer_ep = audio.iter().rev().find(|e| !e.is_request).copied();
@@ -710,7 +715,7 @@ pub fn findings(a: &Analysis<'_>) -> Vec<Finding> {
                 .filter_map(|&m| {
                     let msg = a.messages.get(m as usize)?;
                     let t = a.item(msg).time?;
-                    (t.micros > after + STOP_GAP_MS * 1000).then_some((m, t.micros))
+                    (t.micros > after.saturating_add(STOP_GAP_MS * 1000)).then_some((m, t.micros))
                 })
                 .next()
         };
@@ -747,8 +752,8 @@ pub fn findings(a: &Analysis<'_>) -> Vec<Finding> {
                     explanation: format!(
                         "RTP to {dst} stopped at packet {}, {} after the answer, but the call went on: its {what} came {} later (packet {}). Media that stops mid-call usually means a firewall or NAT closed the UDP mapping, or one side lost its network.",
                         s.last_packet,
-                        secs(last_t - answer.micros),
-                        secs(t - last_t),
+                        secs(last_t.saturating_sub(answer.micros)),
+                        secs(t.saturating_sub(last_t)),
                         ev.packet(m)
                     ),
                     evidence: vec![ev.stream(s), ev.line(m, 0, &what)],

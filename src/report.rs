@@ -241,8 +241,8 @@ impl Report {
                 line: item.first_line,
                 time: item.time_text.map(str::to_string),
                 time_us: item.time.map(|t| t.micros),
-                src: item.src.as_ref().map(|e| e.to_string()),
-                dst: item.dst.as_ref().map(|e| e.to_string()),
+                src: item.src.as_ref().map(endpoint_text),
+                dst: item.dst.as_ref().map(endpoint_text),
                 transport: item.transport.map(|t| t.as_str().to_string()),
                 direction: item.direction.map(|d| match d {
                     crate::ingest::Direction::Sent => "sent".to_string(),
@@ -257,7 +257,7 @@ impl Report {
                 retransmission_of: a.calls.retransmission_of.get(i).copied().flatten(),
                 retransmission: a.calls.is_retransmission(i),
                 call: a.calls.call_of.get(i).copied().flatten(),
-                has_sdp: msg.sdp().is_some(),
+                has_sdp: msg.has_sdp(),
                 format: item.format.id().to_string(),
                 text: (detail == Detail::Full).then(|| item.text.to_string()),
                 problems: msg
@@ -427,12 +427,45 @@ fn micros_of_ms(ms: f64) -> u64 {
 }
 
 /// The capture's RTP streams and each call's media state (nothing to do for text input).
+/// `e.to_string()` without the formatting machinery (two per message of a long log).
+fn endpoint_text(e: &crate::ingest::Endpoint<'_>) -> String {
+    let host: &str = &e.host;
+    let mut s = String::with_capacity(host.len() + 8);
+    match e.port {
+        Some(p) => {
+            let bracket = host.contains(':') && !host.starts_with('[');
+            if bracket {
+                s.push('[');
+            }
+            s.push_str(host);
+            if bracket {
+                s.push(']');
+            }
+            s.push(':');
+            let mut digits = [0u8; 5];
+            let mut k = digits.len();
+            let mut n = p;
+            loop {
+                k -= 1;
+                digits[k] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            s.extend(digits[k..].iter().map(|&d| char::from(d)));
+        }
+        None => s.push_str(host),
+    }
+    s
+}
+
 fn media_out(a: &Analysis<'_>) -> (MediaOut, Vec<crate::media::CallMedia>) {
     if a.ingested.capture.is_none() {
         return (MediaOut::default(), Vec::new());
     }
-    let streams = crate::media::streams(a);
-    let per_call = crate::media::call_media(a, &streams);
+    let streams = crate::media::streams_of(a);
+    let per_call = crate::media::call_media(a, streams);
     let jitter = |ms: f64| micros_of_ms(ms).min(u32::MAX as u64) as u32;
     let out = streams
         .iter()
@@ -467,4 +500,28 @@ fn media_out(a: &Analysis<'_>) -> (MediaOut, Vec<crate::media::CallMedia>) {
         })
         .collect();
     (MediaOut { streams: out }, per_call)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_text;
+    use crate::ingest::Endpoint;
+    use std::borrow::Cow;
+
+    #[test]
+    fn endpoint_text_is_display() {
+        for (host, port) in [
+            ("192.0.2.1", Some(5060)),
+            ("192.0.2.1", None),
+            ("2001:db8::1", Some(5061)),
+            ("2001:db8::1", None),
+            ("[2001:db8::1]", Some(0)),
+            ("sip.example.com", Some(65535)),
+            ("XX.XX.XX.XX", Some(9)),
+            ("", Some(10)),
+        ] {
+            let e = Endpoint { host: Cow::Borrowed(host), port };
+            assert_eq!(endpoint_text(&e), e.to_string());
+        }
+    }
 }

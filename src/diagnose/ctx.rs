@@ -42,7 +42,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         self.opts.profile.as_deref().is_some_and(|p| p.eq_ignore_ascii_case("smartalex"))
     }
 
-    pub fn msg(&self, i: u32) -> &Message<'a> {
+    pub fn msg(&self, i: u32) -> &'x Message<'a> {
         &self.a.messages[i as usize].msg
     }
 
@@ -343,8 +343,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let k = m.body.lines().position(|l| !l.trim().is_empty()).unwrap_or(0) as u32;
             return Some((code, self.a.input_line(i as usize, m.body_line.saturating_add(k))));
         }
-        let ct = m.content_type().unwrap_or("");
-        if !ct.to_ascii_lowercase().contains("sipfrag") {
+        let ct = m.content_type().unwrap_or("").as_bytes();
+        // (`ct.to_ascii_lowercase().contains("sipfrag")` without the copy: this runs for every message)
+        if !ct.windows(7).any(|w| w.eq_ignore_ascii_case(b"sipfrag")) {
             return None;
         }
         let (lo, hi) = self.span(i);
@@ -384,7 +385,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let n = self.line_starts.len() + 1;
         let mut covered = vec![false; n];
         for it in &self.a.ingested.items {
-            let count = it.text.lines().count().max(1) as u32;
+            let count = line_count(&it.text).max(1) as u32;
             match &it.line_map {
                 Some(map) => {
                     for &l in map.iter() {
@@ -410,9 +411,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 }
 
+/// `text.lines().count()`, counted with memchr.
+fn line_count(text: &str) -> usize {
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 pub(crate) fn micros(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<i64> {
     let (a, b) = (a?, b?);
-    (a.has_date == b.has_date).then_some(b.micros - a.micros)
+    (a.has_date == b.has_date).then_some(b.micros.saturating_sub(a.micros))
 }
 
 /// "31.5 s", "0.5 s", "5 min 0 s".
@@ -458,7 +465,12 @@ pub(crate) enum Class {
 
 /// Private (RFC 1918, CGNAT 100.64/10, link-local, IPv6 ULA / link-local) or public.
 pub(crate) fn addr_class(host: &str) -> Class {
-    match ip(host) {
+    class_of(host, ip(host))
+}
+
+/// [`addr_class`] of `host` whose address `ip(host)` has been read already.
+pub(crate) fn class_of(host: &str, ip: Option<IpAddr>) -> Class {
+    match ip {
         Some(IpAddr::V4(v4)) => {
             let o = v4.octets();
             if v4.is_loopback() || v4.is_unspecified() || v4.is_broadcast() || v4.is_multicast() {
@@ -509,24 +521,27 @@ pub(crate) struct Advertised<'a> {
 }
 
 pub(crate) fn advertised<'a>(m: &Message<'a>) -> Advertised<'a> {
-    let contacts = m
-        .contacts()
+    let contacts = contact_hosts(m).collect();
+    let mut sdp_conn: Vec<&str> = Vec::new();
+    sdp_addresses(m, |a| sdp_conn.push(a));
+    sdp_conn.dedup();
+    Advertised { contacts, sdp_conn }
+}
+
+/// The Contact hosts of a message ([`Advertised::contacts`]).
+pub(crate) fn contact_hosts<'x, 'a>(m: &'x Message<'a>) -> impl Iterator<Item = &'a str> + 'x {
+    m.contacts()
         .filter_map(|c: NameAddr<'a>| Uri::parse(c.uri))
         .map(|u| u.host.trim_start_matches('[').trim_end_matches(']'))
         .filter(|h| !h.is_empty())
-        .collect();
-    let sdp_conn = match m.sdp() {
-        Some(s) => {
-            let mut conn: Vec<&str> = s.media.iter().filter_map(|m| m.address).collect();
-            if let Some(a) = s.session_address {
-                conn.push(a);
-            }
-            conn.dedup();
-            conn
-        }
-        None => Vec::new(),
-    };
-    Advertised { contacts, sdp_conn }
+}
+
+/// Hands `f` the SDP c= addresses of a message, media level first, then the session's
+/// ([`Advertised::sdp_conn`] before its repeats are dropped).
+pub(crate) fn sdp_addresses<'a>(m: &Message<'a>, mut f: impl FnMut(&'a str)) {
+    let Some(s) = m.sdp_cow() else { return };
+    s.media.iter().filter_map(|m| m.address).for_each(&mut f);
+    s.session_address.into_iter().for_each(f);
 }
 
 /// A URI user that looks like an extension (2 to 6 digits) rather than a phone number.
@@ -545,4 +560,125 @@ pub(crate) fn is_number(user: &str) -> bool {
 /// Contains any of the words (the text is already lowercase).
 pub(crate) fn any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
+}
+
+/// Groups of fixed words, for asking in one pass over a text which groups have a word in it
+/// (bit `k` of the answer: group `k`, the same answer as [`any`] with that group). A table of
+/// the words' first bytes and a bitmap of their first three bytes say where a word may start;
+/// only there are the words compared.
+pub(crate) struct WordSet {
+    /// Whether some word starts with this byte.
+    first: [bool; 256],
+    /// Bit [`WordSet::tri`] set: some word starts with those three bytes.
+    starts: Box<[u64; 1024]>,
+    /// The words of three bytes or more, by their first two bytes, with their group bits.
+    words: Vec<(u16, &'static [u8], u32)>,
+    /// Shorter words (searched for one by one), with their group bits.
+    short: Vec<(&'static str, u32)>,
+    /// Every group's bit.
+    all: u32,
+}
+
+impl WordSet {
+    /// At most 32 groups.
+    pub fn new(groups: &[&[&'static str]]) -> WordSet {
+        let mut set =
+            WordSet { first: [false; 256], starts: Box::new([0; 1024]), words: Vec::new(), short: Vec::new(), all: 0 };
+        for (k, group) in groups.iter().enumerate().take(32) {
+            let bit = 1u32 << k;
+            set.all |= bit;
+            for w in group.iter() {
+                match w.as_bytes() {
+                    [a, b, c, ..] => {
+                        set.first[usize::from(*a)] = true;
+                        let t = Self::tri(*a, *b, *c);
+                        set.starts[t >> 6] |= 1 << (t & 63);
+                        set.words.push((u16::from_be_bytes([*a, *b]), w.as_bytes(), bit));
+                    }
+                    _ => set.short.push((w, bit)),
+                }
+            }
+        }
+        set.words.sort_unstable();
+        set
+    }
+
+    /// A 16-bit hash of three bytes.
+    fn tri(a: u8, b: u8, c: u8) -> usize {
+        (u32::from_le_bytes([a, b, c, 0]).wrapping_mul(0x9e37_79b1) >> 16) as usize
+    }
+
+    /// The groups that have a word in `text`, one bit each.
+    pub fn found_in(&self, text: &str) -> u32 {
+        let b = text.as_bytes();
+        let mut found = 0;
+        for (i, w3) in b.windows(3).enumerate() {
+            if !self.first[usize::from(w3[0])] {
+                continue;
+            }
+            let t = Self::tri(w3[0], w3[1], w3[2]);
+            if self.starts[t >> 6] & (1 << (t & 63)) == 0 {
+                continue;
+            }
+            let k = u16::from_be_bytes([w3[0], w3[1]]);
+            let rest = &b[i..];
+            let from = self.words.partition_point(|(wk, _, _)| *wk < k);
+            for (_, w, bit) in self.words[from..].iter().take_while(|(wk, _, _)| *wk == k) {
+                if found & bit == 0 && rest.starts_with(w) {
+                    found |= bit;
+                }
+            }
+            if found == self.all {
+                return found;
+            }
+        }
+        for (w, bit) in &self.short {
+            if found & bit == 0 && text.contains(w) {
+                found |= bit;
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{any, line_count, WordSet};
+
+    #[test]
+    fn line_count_counts_like_lines() {
+        for t in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n", "\n\n", "a\n\nb\n", "\r"] {
+            assert_eq!(line_count(t), t.lines().count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_set_answers_like_contains() {
+        let groups: &[&[&str]] =
+            &[&["failed: ", "timer b fired", "abc", "é.1"], &["cause: ", "ab", "x", "fail"], &["abcd", "b f"]];
+        let set = WordSet::new(groups);
+        for text in [
+            "",
+            "a",
+            "x",
+            "2026/03/02 11:20:05.004117 203.0.113.10:5060 -> 198.51.100.20:5060",
+            "registration failed: 403",
+            "registration failed:403",
+            "timer b fire",
+            "... timer b fired",
+            "zab",
+            "a b",
+            "abc",
+            "abcd",
+            "caf é.1 ok",
+            "cause:",
+            "q.850;cause: 17",
+            "é",
+            "fai",
+        ] {
+            let want = groups.iter().enumerate().filter(|(_, g)| any(text, g)).fold(0, |m, (k, _)| m | 1 << k);
+            assert_eq!(set.found_in(text), want, "{text:?}");
+        }
+        assert_eq!(WordSet::new(&[]).found_in("anything"), 0);
+    }
 }

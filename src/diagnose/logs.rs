@@ -5,8 +5,9 @@
 //! coming from a log line; when a message-based finding already names the same cause, the line is
 //! added to its evidence instead of making a second finding.
 
-use super::ctx::{any, clip, is_extension, Ctx};
+use super::ctx::{any, clip, is_extension, Ctx, WordSet};
 use super::{Evidence, Severity};
+use std::sync::OnceLock;
 
 struct Pattern {
     words: &'static [&'static str],
@@ -39,22 +40,53 @@ const PATTERNS: &[Pattern] = &[
     Pattern { words: &["dispatch failed", "dispatch error"], cause: "platform.dispatch_failed", severity: Severity::Error, confidence: 60, what: "the log says the voice runtime could not be dispatched", smartalex_only: true },
 ];
 
-/// A status code named by a log line ("Got SIP response 503", "failed: 403", "status 480").
-fn status_in(text: &str) -> Option<u16> {
-    let lower = text.to_ascii_lowercase();
-    for key in [
-        "sip response ",
-        "response code ",
-        "failed: ",
-        "failed with ",
-        "status code ",
-        "got response ",
-        "rejected with ",
-        "response: ",
-        "cause: ",
-        "new_code=",
-        "reply code is <",
-    ] {
+/// The texts before a status code in a log line, in the order they are tried.
+const STATUS_KEYS: &[&str] = &[
+    "sip response ",
+    "response code ",
+    "failed: ",
+    "failed with ",
+    "status code ",
+    "got response ",
+    "rejected with ",
+    "response: ",
+    "cause: ",
+    "new_code=",
+    "reply code is <",
+];
+
+/// Asterisk's Dial when no target answered, and its dialplan's "no such extension".
+const DIAL_BUSY: &str = "everyone is busy/congested";
+const NOT_IN_CONTEXT: &str = "not found in context";
+
+/// The texts [`run`] looks for in a log line, in groups: a line holding no text of a group
+/// (most lines of a long log) skips the tests that need one.
+fn line_words() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let patterns: Vec<&'static str> =
+            PATTERNS.iter().flat_map(|p| p.words.iter().copied()).chain([DIAL_BUSY, NOT_IN_CONTEXT]).collect();
+        let mut groups: Vec<&[&'static str]> = vec![patterns.leak(), &[REGISTERED]];
+        // one group per status key (bit `STATUS_KEY << k` for key `k`)
+        groups.extend(STATUS_KEYS.iter().map(std::slice::from_ref));
+        // (the words live as long as the set: leaked once)
+        WordSet::new(&groups)
+    })
+}
+
+/// [`line_words`] groups: any of the [`PATTERNS`] words, "registered", then each status key.
+const PATTERN_WORDS: u32 = 1;
+const REGISTERED_WORD: u32 = 2;
+const STATUS_KEY: u32 = 4;
+const REGISTERED: &str = "registered";
+
+/// A status code named by a log line ("Got SIP response 503", "failed: 403", "status 480"):
+/// `lower` is the line in lowercase, `found` its [`line_words`] groups.
+fn status_in(lower: &str, found: u32) -> Option<u16> {
+    for (k, &key) in STATUS_KEYS.iter().enumerate() {
+        if found & (STATUS_KEY << k) == 0 {
+            continue; // (the key is not in the line)
+        }
         if let Some(p) = lower.find(key) {
             let rest = &lower[p + key.len()..];
             let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -199,13 +231,22 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
     let total = cx.line_count();
     let savp = memchr::memmem::find(cx.a.ingested.input.as_bytes(), b"RTP/SAVP").is_some();
     // Status lines inside a NOTIFY's sipfrag body are the transfer rule's evidence, not log lines.
-    let frag_lines: Vec<u32> = (0..cx.a.messages.len() as u32).filter_map(|i| cx.sipfrag(i).map(|(_, l)| l)).collect();
+    let mut frag_lines: Vec<u32> =
+        (0..cx.a.messages.len() as u32).filter_map(|i| cx.sipfrag(i).map(|(_, l)| l)).collect();
+    frag_lines.sort_unstable();
+    // the partial lines by line (a stable sort: the first partial of a line stays first)
+    let mut partial_lines = partial_lines;
+    partial_lines.sort_by_key(|&(l, _)| l);
+    let partial_at = |line: u32| {
+        let k = partial_lines.partition_point(|&(l, _)| l < line);
+        partial_lines.get(k).filter(|&&(l, _)| l == line)
+    };
     let mut hits: Vec<Hit> = Vec::new();
     // status codes named by log lines, in order (for challenge sequences)
     let mut seq: Vec<(u32, u16)> = Vec::new();
     for line in 1..=total {
-        if covered.get(line as usize).copied().unwrap_or(false) && !partial_lines.iter().any(|(l, _)| *l == line)
-            || frag_lines.contains(&line)
+        if covered.get(line as usize).copied().unwrap_or(false) && partial_at(line).is_none()
+            || frag_lines.binary_search(&line).is_ok()
         {
             continue;
         }
@@ -215,7 +256,10 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
         }
         let lower = text.to_ascii_lowercase();
         let mut matched = false;
-        if let Some(p) = lower.find("everyone is busy/congested") {
+        // (the status code below is read from every line; these texts only from lines that may hold them)
+        let found = line_words().found_in(&lower);
+        let words = found & PATTERN_WORDS != 0;
+        if let Some(p) = words.then(|| lower.find(DIAL_BUSY)).flatten() {
             // Asterisk's Dial: "(channels:busy/congestion/unavailable)"
             if let Some((n, b, c, u)) = dial_counts(&lower[p..]) {
                 let hit = if n > 0 && b == n {
@@ -243,7 +287,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
                 continue;
             }
         }
-        if lower.contains("not found in context") {
+        if words && lower.contains(NOT_IN_CONTEXT) {
             let ext = lower.split("to extension '").nth(1).and_then(|r| r.split('\'').next()).unwrap_or("");
             let (cause, what) = if is_extension(ext) {
                 ("route.extension_missing", "the log says the dialled extension is not in the dialplan context")
@@ -258,7 +302,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
             hits.push((cause, Severity::Error, 60, what.to_string(), cx.ev_input(line, "log line")));
             matched = true;
         }
-        for p in PATTERNS {
+        for p in PATTERNS.iter().filter(|_| words) {
             if p.smartalex_only && !cx.smartalex() {
                 continue;
             }
@@ -271,7 +315,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
         if matched {
             continue;
         }
-        let status = partial_lines.iter().find(|(l, _)| *l == line).and_then(|(_, s)| *s).or_else(|| status_in(text));
+        let status = partial_at(line).and_then(|(_, s)| *s).or_else(|| status_in(&lower, found));
         if let Some(code) = status {
             seq.push((line, code));
             if matches!(code, 401 | 407) {
@@ -280,7 +324,7 @@ pub(crate) fn run(cx: &mut Ctx<'_, '_>) {
             if let Some((cause, sev, conf, what)) = code_cause(code, text, savp) {
                 hits.push((cause, sev, conf, what, cx.ev_input(line, format!("log line ({code})"))));
             }
-        } else if lower.contains("registered") && !lower.contains("unregistered") && !lower.contains("not registered") {
+        } else if found & REGISTERED_WORD != 0 && !lower.contains("unregistered") && !lower.contains("not registered") {
             seq.push((line, 200));
         }
     }

@@ -237,8 +237,11 @@ fn no_fault(cx: &mut Ctx<'_, '_>) {
 /// explanation kept) and caps the number per cause.
 fn merge(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // where each (cause, call, severity) is in `out` (one finding per key)
+    let mut at: crate::calls::QuickMap<(&'static str, Option<u32>, Severity), usize> =
+        crate::calls::QuickMap::with_capacity_and_hasher(findings.len(), Default::default());
     for f in findings {
-        if let Some(g) = out.iter_mut().find(|g| g.cause == f.cause && g.call == f.call && g.severity == f.severity) {
+        if let Some(g) = at.get(&(f.cause, f.call, f.severity)).and_then(|&k| out.get_mut(k)) {
             if f.confidence > g.confidence {
                 g.confidence = f.confidence;
                 g.explanation = f.explanation;
@@ -256,6 +259,7 @@ fn merge(findings: Vec<Finding>) -> Vec<Finding> {
                 fresh
             });
         } else {
+            at.insert((f.cause, f.call, f.severity), out.len());
             out.push(f);
         }
     }

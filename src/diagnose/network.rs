@@ -127,7 +127,7 @@ fn unanswered(cx: &mut Ctx<'_, '_>, t: u32) {
         .filter(|&m| m > last_copy && cx.a.calls.transaction_of[m as usize] != Some(t))
         .count();
     let trace_after = cx.a.messages.len() as u32 > last_copy + 1;
-    let in_dialog = cx.msg(req).to().and_then(|x| x.tag()).is_some();
+    let in_dialog = cx.msg(req).to_tag().is_some();
     if n == 1 {
         // One copy and no answer: only a fault when the trace goes on for a while after it (a
         // snippet that stops, or a log of one side, proves nothing).

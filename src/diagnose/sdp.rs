@@ -51,16 +51,16 @@ fn audio_proto<'a>(s: &Sdp<'a>) -> Option<&'a str> {
 
 /// The offer and the answer of an INVITE transaction: (message, sdp) each.
 /// A message and its SDP.
-type Side<'a> = Option<(u32, Sdp<'a>)>;
+type Side<'x, 'a> = Option<(u32, std::borrow::Cow<'x, Sdp<'a>>)>;
 
-fn offer_answer<'a>(cx: &Ctx<'_, 'a>, t: u32) -> (Side<'a>, Side<'a>) {
+fn offer_answer<'x, 'a>(cx: &Ctx<'x, 'a>, t: u32) -> (Side<'x, 'a>, Side<'x, 'a>) {
     let tx = cx.tx(t);
-    let offer = tx.request.and_then(|r| cx.msg(r).sdp().map(|s| (r, s)));
+    let offer = tx.request.and_then(|r| cx.msg(r).sdp_cow().map(|s| (r, s)));
     let answer_in = |lo: u16, hi: u16| {
         tx.messages.iter().copied().find_map(|m| {
             let msg = cx.msg(m);
             let code = msg.status()?;
-            (lo..hi).contains(&code).then(|| msg.sdp().map(|s| (m, s))).flatten()
+            (lo..hi).contains(&code).then(|| msg.sdp_cow().map(|s| (m, s))).flatten()
         })
     };
     let answer = answer_in(200, 300).or_else(|| answer_in(180, 200));
@@ -73,7 +73,7 @@ fn offer_answer<'a>(cx: &Ctx<'_, 'a>, t: u32) -> (Side<'a>, Side<'a>) {
             let ack = call.messages.iter().copied().find_map(|m| {
                 let msg = cx.msg(m);
                 (msg.is_request() && msg.cseq().is_some_and(|c| c.seq == cseq && c.method.as_str() == "ACK"))
-                    .then(|| msg.sdp().map(|s| (m, s)))
+                    .then(|| msg.sdp_cow().map(|s| (m, s)))
                     .flatten()
             });
             (Some(o), ack)
@@ -167,7 +167,7 @@ fn rejected(cx: &mut Ctx<'_, '_>, t: u32) {
     let reinvite = !cx.call(tx.call).initial.contains(&t);
     let hints = cx.hints(resp);
     let q = cx.q850(resp);
-    let offer = tx.request.and_then(|r| cx.msg(r).sdp().map(|s| (r, s)));
+    let offer = tx.request.and_then(|r| cx.msg(r).sdp_cow().map(|s| (r, s)));
     // A re-INVITE offering the codecs the call already agreed on is not refused for its codecs
     // (a session refresh or hold the other side did not take): the session rules say more.
     if reinvite {
@@ -201,7 +201,7 @@ fn rejected(cx: &mut Ctx<'_, '_>, t: u32) {
         None => expl = format!("{label}: the other side cannot accept the media offered"),
     }
     // Some servers put what they support in the refusal (an SDP body or an Accept list).
-    if let Some(theirs) = cx.msg(resp).sdp().map(|s| audio_codecs(&s)).filter(|c| !c.is_empty()) {
+    if let Some(theirs) = cx.msg(resp).sdp_cow().map(|s| audio_codecs(&s)).filter(|c| !c.is_empty()) {
         expl.push_str(&format!("; the other side supports {}", theirs.join(", ")));
     }
     if let Some(w) = cx.warning(resp) {

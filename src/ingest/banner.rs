@@ -104,12 +104,10 @@ pub(crate) fn endpoint(s: &str) -> (Option<Transport>, Option<Endpoint<'_>>) {
     let mut transport = None;
     let mut rest = s;
     for sep in ["://", "/", ":"] {
-        if let Some((t, r)) = s.split_once(sep) {
-            if let Some(tr) = Transport::parse(t) {
-                transport = Some(tr);
-                rest = r;
-                break;
-            }
+        if let Some((tr, r)) = Transport::prefix(s, sep) {
+            transport = Some(tr);
+            rest = r;
+            break;
         }
     }
     let ep = if rest.is_empty() { None } else { Endpoint::parse(rest) };
@@ -139,6 +137,31 @@ pub(crate) fn line_time(t: &str) -> Option<(Timestamp, &str)> {
 mod tests {
     use super::*;
     use std::borrow::Cow;
+
+    #[test]
+    fn transport_prefix_is_split_once_on_a_transport() {
+        for s in [
+            "UDP:1.2.3.4:5060",
+            "udp/[::1]:5060",
+            "UDP://h:5060",
+            "TLS:",
+            ":udp",
+            "sctp:x",
+            "wss/x",
+            "tcpx:1",
+            "1.2.3.4:5060",
+            "",
+            "ws",
+            "é:1",
+            "udp:/x",
+            "UDP//x",
+        ] {
+            for sep in ["://", "/", ":"] {
+                let want = s.split_once(sep).and_then(|(t, r)| Some((Transport::parse(t)?, r)));
+                assert_eq!(Transport::prefix(s, sep), want, "{s:?} {sep:?}");
+            }
+        }
+    }
 
     #[test]
     fn endpoints() {

@@ -49,7 +49,8 @@ impl<'a> Mode<'a> {
                     Some((&s[p.len()..], p.len()))
                 } else {
                     let t = p.trim_end();
-                    (s.len() <= p.len() && s.len() >= t.len() && same_shape(&p[..s.len()], s)).then_some(("", s.len()))
+                    let short = s.len() >= t.len() && p.get(..s.len()).is_some_and(|q| same_shape(q, s));
+                    short.then_some(("", s.len()))
                 }
             }
         }

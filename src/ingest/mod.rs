@@ -147,15 +147,35 @@ pub enum Transport {
 
 impl Transport {
     pub fn parse(s: &str) -> Option<Transport> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "udp" => Transport::Udp,
-            "tcp" => Transport::Tcp,
-            "tls" => Transport::Tls,
-            "ws" => Transport::Ws,
-            "wss" => Transport::Wss,
-            "sctp" => Transport::Sctp,
+        // (no lowercase copy: this runs on every endpoint of a long log)
+        let mut low = [0u8; 4];
+        let b = s.as_bytes();
+        if b.len() > low.len() {
+            return None;
+        }
+        for (l, c) in low.iter_mut().zip(b) {
+            *l = c.to_ascii_lowercase();
+        }
+        Some(match &low[..b.len()] {
+            b"udp" => Transport::Udp,
+            b"tcp" => Transport::Tcp,
+            b"tls" => Transport::Tls,
+            b"ws" => Transport::Ws,
+            b"wss" => Transport::Wss,
+            b"sctp" => Transport::Sctp,
             _ => return None,
         })
+    }
+
+    /// A transport written before `sep` at the start of `s` (`UDP:`, `udp/`, `UDP://`) and what
+    /// follows the separator: `s.split_once(sep)` when the part before it is a transport.
+    pub(crate) fn prefix<'s>(s: &'s str, sep: &str) -> Option<(Transport, &'s str)> {
+        // a transport name is at most 4 bytes: the first separator must be at one of the
+        // first 5 positions to follow one
+        let (b, sep) = (s.as_bytes(), sep.as_bytes());
+        let at = |p: usize| sep.iter().enumerate().all(|(k, c)| b.get(p + k) == Some(c));
+        let p = (0..=4).find(|&p| at(p))?;
+        Some((Transport::parse(&s[..p])?, &s[p + sep.len()..]))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -191,14 +211,8 @@ impl<'a> Endpoint<'a> {
     /// Reads `ip:port`, `[v6]:port`, `udp/ip:port`, `UDP:ip:port` forms.
     pub fn parse(s: &'a str) -> Option<Endpoint<'a>> {
         let s = s.trim().trim_end_matches([',', ':', ')', ']']).trim_start_matches('(');
-        let s = match s.split_once('/') {
-            Some((t, r)) if Transport::parse(t).is_some() => r,
-            _ => s,
-        };
-        let s = match s.split_once(':') {
-            Some((t, r)) if Transport::parse(t).is_some() => r,
-            _ => s,
-        };
+        let s = Transport::prefix(s, "/").map_or(s, |(_, r)| r);
+        let s = Transport::prefix(s, ":").map_or(s, |(_, r)| r);
         let (host, port) = crate::sip::uri::split_host_port(s);
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if host.is_empty() {

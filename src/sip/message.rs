@@ -127,7 +127,26 @@ pub struct Message<'a> {
     /// Typed values read while checking the message, so the accessors need not read them
     /// again. They describe `headers` as parsed.
     cache: Cache<'a>,
+    /// The SDP (see [`Message::sdp`]), read once when the message is parsed and kept while the
+    /// analysis runs, for the diagnosis ([`Message::release_sdp`] lets it go). Boxed: most
+    /// messages have none.
+    sdp: Kept<'a>,
+    /// Whether the message has an SDP (`sdp().is_some()`), kept after the SDP is let go.
+    has_sdp: bool,
 }
+
+/// The SDP a message keeps. A copy of what the text says: messages are equal whether they
+/// keep it or have let it go.
+#[derive(Debug, Clone, Default)]
+struct Kept<'a>(Option<Box<Sdp<'a>>>);
+
+impl PartialEq for Kept<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Kept<'_> {}
 
 /// No header of that name (in [`Cache::first`]).
 const NO_HEADER: u16 = u16::MAX;
@@ -141,12 +160,27 @@ struct Cache<'a> {
     top_via: Option<Via<'a>>,
     from: Option<NameAddr<'a>>,
     to: Option<NameAddr<'a>>,
+    /// The `tag` parameters of `from` and `to`.
+    from_tag: Option<&'a str>,
+    to_tag: Option<&'a str>,
     cseq: Option<CSeq<'a>>,
+    /// The first Call-ID, trimmed (read by every pass over the messages).
+    call_id: Option<&'a str>,
 }
 
 impl Default for Cache<'_> {
     fn default() -> Self {
-        Cache { first: [NO_HEADER; HEADER_NAMES], overflow: false, top_via: None, from: None, to: None, cseq: None }
+        Cache {
+            first: [NO_HEADER; HEADER_NAMES],
+            overflow: false,
+            top_via: None,
+            from: None,
+            to: None,
+            from_tag: None,
+            to_tag: None,
+            cseq: None,
+            call_id: None,
+        }
     }
 }
 
@@ -320,8 +354,20 @@ pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
         pos = next;
     }
     let body = text.get(body_start..).unwrap_or("");
-    let mut msg = Message { text, start, headers, body, body_line: line_no, problems, cache: Cache::default() };
+    let mut msg = Message {
+        text,
+        start,
+        headers,
+        body,
+        body_line: line_no,
+        problems,
+        cache: Cache::default(),
+        sdp: Kept::default(),
+        has_sdp: false,
+    };
     msg.validate();
+    msg.sdp = Kept(msg.read_sdp().map(Box::new));
+    msg.has_sdp = msg.sdp.0.is_some();
     Ok(msg)
 }
 
@@ -472,13 +518,20 @@ impl<'a> Message<'a> {
                     let parsed = NameAddr::parse_checked(h.value);
                     if is_first {
                         let n = parsed.map(|(n, _)| n);
+                        let tag = n.and_then(|n| n.tag());
                         if h.known == HeaderName::From {
-                            cache.from = n;
+                            (cache.from, cache.from_tag) = (n, tag);
                         } else {
-                            cache.to = n;
+                            (cache.to, cache.to_tag) = (n, tag);
                         }
                     }
                     parsed.is_some_and(|(_, ok)| ok)
+                }
+                HeaderName::CallId => {
+                    if is_first {
+                        cache.call_id = Some(trim_ws(h.value));
+                    }
+                    value_ok(h)
                 }
                 HeaderName::CSeq => {
                     let c = CSeq::parse(h.value);
@@ -654,7 +707,10 @@ impl<'a> Message<'a> {
     }
 
     pub fn call_id(&self) -> Option<&'a str> {
-        self.value(HeaderName::CallId).map(trim_ws)
+        if self.cache.overflow {
+            return self.value(HeaderName::CallId).map(trim_ws);
+        }
+        self.cache.call_id
     }
 
     pub fn content_length(&self) -> Option<u64> {
@@ -696,6 +752,22 @@ impl<'a> Message<'a> {
             return self.value(HeaderName::To).and_then(NameAddr::parse);
         }
         self.cache.to
+    }
+
+    /// The From tag: `from().and_then(|f| f.tag())`, read once.
+    pub fn from_tag(&self) -> Option<&'a str> {
+        if self.cache.overflow {
+            return self.from().and_then(|f| f.tag());
+        }
+        self.cache.from_tag
+    }
+
+    /// The To tag: `to().and_then(|t| t.tag())`, read once.
+    pub fn to_tag(&self) -> Option<&'a str> {
+        if self.cache.overflow {
+            return self.to().and_then(|t| t.tag());
+        }
+        self.cache.to_tag
     }
 
     pub fn contacts(&self) -> impl Iterator<Item = NameAddr<'a>> + '_ {
@@ -821,6 +893,31 @@ impl<'a> Message<'a> {
     /// The SDP of this message: the body when it is SDP (or has no Content-Type and starts with
     /// `v=`), or the `application/sdp` part of a multipart body.
     pub fn sdp(&self) -> Option<Sdp<'a>> {
+        self.sdp_cow().map(std::borrow::Cow::into_owned)
+    }
+
+    /// Whether the message has an SDP: `sdp().is_some()` without reading it.
+    pub fn has_sdp(&self) -> bool {
+        self.has_sdp
+    }
+
+    /// [`Message::sdp`] without a copy while the message keeps it (from parsing until
+    /// [`Message::release_sdp`]), read again after.
+    pub(crate) fn sdp_cow(&self) -> Option<std::borrow::Cow<'_, Sdp<'a>>> {
+        match &self.sdp.0 {
+            Some(s) => Some(std::borrow::Cow::Borrowed(s)),
+            None if self.has_sdp => self.read_sdp().map(std::borrow::Cow::Owned),
+            None => None,
+        }
+    }
+
+    /// Lets the kept SDP go ([`Message::sdp`] reads it again when asked): the analysis does
+    /// once the diagnosis is done, so a long trace's SDPs do not stay in memory for the report.
+    pub(crate) fn release_sdp(&mut self) {
+        self.sdp = Kept(None);
+    }
+
+    fn read_sdp(&self) -> Option<Sdp<'a>> {
         let body = self.body;
         if body.trim().is_empty() {
             return None;
@@ -949,6 +1046,27 @@ pub fn frame_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_sdp_reads_the_same_after_it_is_let_go() {
+        let sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+        let with = format!(
+            "INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            sdp.len()
+        );
+        let without = "SIP/2.0 100 Trying\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n\r\n";
+        for (text, has) in [(with.as_str(), true), (without, false)] {
+            let kept = parse(text).unwrap();
+            let mut released = kept.clone();
+            released.release_sdp();
+            assert_eq!(kept.has_sdp(), has);
+            assert_eq!(released.has_sdp(), has);
+            assert_eq!(released.sdp(), kept.sdp());
+            assert_eq!(kept.sdp().is_some(), has);
+            assert_eq!(released, kept);
+            assert_eq!(kept.sdp_cow().map(|s| s.media.len()), has.then_some(1));
+        }
+    }
 
     #[test]
     fn request_and_response_lines() {
