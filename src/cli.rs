@@ -170,7 +170,8 @@ pub fn run(args: &[String], stdin: &mut dyn std::io::Read, stdout: &mut dyn Writ
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(stdout)),
         OutputFormat::Text => write_text(&report, &args.options, stdout),
-    };
+    }
+    .and_then(|_| stdout.flush());
     match res {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
         Err(e) => {
