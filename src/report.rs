@@ -231,47 +231,50 @@ pub enum Detail {
 
 impl Report {
     pub fn build(a: &Analysis<'_>, detail: Detail) -> Report {
-        let ing = a.ingested;
-        let mut messages = Vec::with_capacity(a.messages.len());
-        for (i, m) in a.messages.iter().enumerate() {
-            let item = a.item(m);
-            let msg = &m.msg;
-            messages.push(MessageOut {
-                index: i as u32,
-                line: item.first_line,
-                time: item.time_text.map(str::to_string),
-                time_us: item.time.map(|t| t.micros),
-                src: item.src.as_ref().map(endpoint_text),
-                dst: item.dst.as_ref().map(endpoint_text),
-                transport: item.transport.map(|t| t.as_str().to_string()),
-                direction: item.direction.map(|d| match d {
-                    crate::ingest::Direction::Sent => "sent".to_string(),
-                    crate::ingest::Direction::Received => "received".to_string(),
-                }),
-                kind: if msg.is_request() { "request" } else { "response" }.to_string(),
-                method: msg.method().map(|m| m.as_str().to_string()),
-                status: msg.status(),
-                reason: msg.reason_phrase().map(str::to_string),
-                call_id: msg.call_id().map(str::to_string),
-                cseq: msg.value(crate::sip::HeaderName::CSeq).map(str::to_string),
-                retransmission_of: a.calls.retransmission_of.get(i).copied().flatten(),
-                retransmission: a.calls.is_retransmission(i),
-                call: a.calls.call_of.get(i).copied().flatten(),
-                has_sdp: msg.has_sdp(),
-                format: item.format.id().to_string(),
-                text: (detail == Detail::Full).then(|| item.text.to_string()),
-                problems: msg
-                    .problems
-                    .iter()
-                    .map(|p| ProblemOut {
-                        kind: p.kind.id().to_string(),
-                        description: p.kind.description().to_string(),
-                        line: item.input_line(p.line),
-                        message: Some(i as u32),
-                    })
-                    .collect(),
-            });
+        let mut r = Report::build_head(a);
+        r.messages = (0..a.messages.len()).map(|i| Report::message(a, i, detail)).collect();
+        r
+    }
+
+    /// Message `i` of the analysis as the report shows it (what [`Report::build`] puts in
+    /// `messages[i]`). Panics when `i` is out of range.
+    pub fn message(a: &Analysis<'_>, i: usize, detail: Detail) -> MessageOut {
+        let m = &a.messages[i];
+        let item = a.item(m);
+        let msg = &m.msg;
+        MessageOut {
+            index: i as u32,
+            line: item.first_line,
+            time: item.time_text.map(str::to_string),
+            time_us: item.time.map(|t| t.micros),
+            src: item.src.as_ref().map(endpoint_text),
+            dst: item.dst.as_ref().map(endpoint_text),
+            transport: item.transport.map(|t| t.as_str().to_string()),
+            direction: item.direction.map(|d| match d {
+                crate::ingest::Direction::Sent => "sent".to_string(),
+                crate::ingest::Direction::Received => "received".to_string(),
+            }),
+            kind: if msg.is_request() { "request" } else { "response" }.to_string(),
+            method: msg.method().map(|m| m.as_str().to_string()),
+            status: msg.status(),
+            reason: msg.reason_phrase().map(str::to_string),
+            call_id: msg.call_id().map(str::to_string),
+            cseq: msg.value(crate::sip::HeaderName::CSeq).map(str::to_string),
+            retransmission_of: a.calls.retransmission_of.get(i).copied().flatten(),
+            retransmission: a.calls.is_retransmission(i),
+            call: a.calls.call_of.get(i).copied().flatten(),
+            has_sdp: msg.has_sdp(),
+            format: item.format.id().to_string(),
+            text: (detail == Detail::Full).then(|| item.text.to_string()),
+            problems: message_problems(a, i),
         }
+    }
+
+    /// The report without its `messages` (empty; everything else as [`Report::build`] makes it,
+    /// the messages' problems included in `problems`). With [`Report::message`] it lets a report
+    /// be written out one message at a time (the page's worker does, see `view::wire`).
+    pub fn build_head(a: &Analysis<'_>) -> Report {
+        let ing = a.ingested;
         let findings: Vec<FindingOut> = a
             .findings
             .iter()
@@ -375,15 +378,15 @@ impl Report {
                 message: None,
             });
         }
-        for m in &messages {
-            problems.extend(m.problems.iter().cloned());
+        for i in 0..a.messages.len() {
+            problems.extend(message_problems(a, i));
         }
         problems.sort_by_key(|p| p.line);
         Report {
             version: REPORT_VERSION,
             format: ing.formats.first().map_or("none", |f| f.id()).to_string(),
             formats: ing.formats.iter().map(|f| f.id().to_string()).collect(),
-            messages,
+            messages: Vec::new(),
             calls,
             partials: ing
                 .partials
@@ -424,6 +427,22 @@ fn micros_of_ms(ms: f64) -> u64 {
     } else {
         0
     }
+}
+
+/// The grammar problems of message `i`, at their input lines.
+fn message_problems(a: &Analysis<'_>, i: usize) -> Vec<ProblemOut> {
+    let m = &a.messages[i];
+    let item = a.item(m);
+    m.msg
+        .problems
+        .iter()
+        .map(|p| ProblemOut {
+            kind: p.kind.id().to_string(),
+            description: p.kind.description().to_string(),
+            line: item.input_line(p.line),
+            message: Some(i as u32),
+        })
+        .collect()
 }
 
 /// The capture's RTP streams and each call's media state (nothing to do for text input).

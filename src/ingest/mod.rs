@@ -372,6 +372,8 @@ pub fn ingest(input: &str) -> Ingested<'_> {
     }
     out.problems.sort_by_key(|p| p.line);
     out.problems.dedup();
+    // the items grew by doubling: give back what a large trace left unused
+    out.items.shrink_to_fit();
     out
 }
 

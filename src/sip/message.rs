@@ -354,6 +354,8 @@ pub fn parse(text: &str) -> Result<Message<'_>, StartLineError> {
         pos = next;
     }
     let body = text.get(body_start..).unwrap_or("");
+    // 16 slots were reserved; give the rest back (a 20 MB log holds tens of thousands of these)
+    headers.shrink_to_fit();
     let mut msg = Message {
         text,
         start,

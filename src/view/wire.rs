@@ -233,6 +233,48 @@ pub fn encode(report: &Report) -> Vec<u8> {
     out
 }
 
+/// What [`encode`] writes for `head` (a report whose `messages` are left out) with `n` messages
+/// made one at a time by `message(i)`: the full report's messages never exist together, which
+/// keeps the worker's peak memory down. Made twice (once to count the bytes).
+pub fn encode_streamed(head: &Report, n: usize, mut message: impl FnMut(usize) -> MessageOut) -> Vec<u8> {
+    fn write(head: &Report, n: usize, message: &mut impl FnMut(usize) -> MessageOut, o: &mut impl Out) {
+        // every field, in the order of `wire!` above (a test checks this equals `encode`)
+        let Report {
+            version,
+            format,
+            formats,
+            messages: _,
+            calls,
+            partials,
+            problems,
+            findings,
+            verdict,
+            capture,
+            media,
+        } = head;
+        version.write(o);
+        format.write(o);
+        formats.write(o);
+        write_varint(n as u64, o);
+        for i in 0..n {
+            message(i).write(o);
+        }
+        calls.write(o);
+        partials.write(o);
+        problems.write(o);
+        findings.write(o);
+        verdict.write(o);
+        capture.write(o);
+        media.write(o);
+    }
+    let mut count = Count(1);
+    write(head, n, &mut message, &mut count);
+    let mut out = Vec::with_capacity(count.0);
+    out.push(TAG);
+    write(head, n, &mut message, &mut out);
+    out
+}
+
 /// The report [`encode`] wrote; `None` for bytes that are not one (cut short, altered, or with
 /// bytes left over).
 pub fn decode(bytes: &[u8]) -> Option<Report> {
@@ -269,6 +311,17 @@ mod tests {
             assert_eq!(decode(&bytes).as_ref(), Some(&r));
             // smaller than the JSON it replaces
             assert!(bytes.len() < serde_json::to_vec(&r).unwrap().len());
+        }
+    }
+
+    #[test]
+    fn streamed_messages_encode_as_the_whole_report() {
+        for r in reports() {
+            let mut head = r.clone();
+            let messages = std::mem::take(&mut head.messages);
+            let bytes = encode_streamed(&head, messages.len(), |i| messages[i].clone());
+            assert_eq!(bytes, encode(&r));
+            assert_eq!(bytes.len(), bytes.capacity());
         }
     }
 

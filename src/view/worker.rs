@@ -244,31 +244,42 @@ impl Packed {
 
     /// Analyses text `input` and packs the report straight from the analysis: the texts of
     /// messages the input holds verbatim (borrowed by ingest) are never copied, only referenced;
-    /// rebuilt texts (prefixes or escapes removed) travel in the report. The analysis is dropped
-    /// before the report is encoded, into a buffer of its exact size: the worker's peak memory
-    /// stays a small multiple of the input (docs/PERFORMANCE.md).
+    /// rebuilt texts (prefixes or escapes removed) travel in the report. The report is encoded
+    /// one message at a time into a buffer of its exact size: the worker's peak memory stays a
+    /// small multiple of the input (docs/PERFORMANCE.md).
     /// `on_stage` hears [`Stage::Preparing`] once the analysis is done.
     pub fn from_text(input: &str, options: &Options, on_stage: impl Fn(Stage)) -> Packed {
+        use crate::report::Detail;
         let ingested = crate::ingest(input);
         let analysis = crate::Analysis::new(&ingested, options);
-        let mut report = Report::build(&analysis, crate::report::Detail::Summary);
-        let mut refs = Vec::new();
-        let base = input.as_ptr() as usize;
+        on_stage(Stage::Preparing);
+        let head = Report::build_head(&analysis);
         let fits = u32::try_from(input.len()).is_ok();
-        for (out, m) in report.messages.iter_mut().zip(&analysis.messages) {
-            let text: &str = &analysis.item(m).text;
+        let base = input.as_ptr() as usize;
+        // where each message's text is in the input, `None` for a rebuilt text
+        let at = |i: usize| -> Option<u32> {
+            let text: &str = &analysis.item(&analysis.messages[i]).text;
             let off = (text.as_ptr() as usize).wrapping_sub(base);
-            let inside = off <= input.len() && text.len() <= input.len() - off;
-            if fits && inside && input.get(off..off + text.len()) == Some(text) {
-                refs.extend([out.index, off as u32, text.len() as u32]);
-            } else {
-                out.text = Some(text.to_string());
+            let inside = fits && off <= input.len() && text.len() <= input.len() - off;
+            (inside && input.get(off..off + text.len()) == Some(text)).then_some(off as u32)
+        };
+        let n = analysis.messages.len();
+        let mut refs = Vec::new();
+        for i in 0..n {
+            if let Some(off) = at(i) {
+                let len = analysis.item(&analysis.messages[i]).text.len() as u32;
+                refs.extend([i as u32, off, len]);
             }
         }
-        drop(analysis);
-        drop(ingested);
-        on_stage(Stage::Preparing);
-        Packed { report: super::wire::encode(&report), refs }
+        // the report is written one message at a time: its messages never all exist at once
+        let report = super::wire::encode_streamed(&head, n, |i| {
+            let mut m = Report::message(&analysis, i, Detail::Summary);
+            if at(i).is_none() {
+                m.text = Some(analysis.item(&analysis.messages[i]).text.to_string());
+            }
+            m
+        });
+        Packed { report, refs }
     }
 
     /// The report again, with the texts cut out of `input` (the same input the job analysed).
