@@ -6,7 +6,7 @@
 //! A message line reads `L<first input line> <format> <message lines>l '<start line>'
 //! <src>><dst> <transport> <direction> @<time as written>` (`-` where the trace does not say).
 
-use crate::support::fixture;
+use crate::support::{fixture, Rng};
 use sipdiag::ingest::{self, Direction, Ingested, Item, ProblemKind};
 use sipdiag::sip;
 use std::borrow::Cow;
@@ -635,24 +635,6 @@ fn mutated_fixtures_never_panic() {
 // ---------------------------------------------------------------------------------------------
 // Property: ingest never loses a message that raw concatenation contains
 // ---------------------------------------------------------------------------------------------
-
-/// xorshift64* — reproducible randomness for the property below.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// A message of the pool, taken apart so that it can be written again with either line end.
 struct Raw {

@@ -2,7 +2,7 @@
 //! (findings unchanged on every trace, consistent class-preserving mapping, secrets, lengths) and
 //! exports (ticket, call cut, time window).
 
-use crate::support::{corpus_dir, fixture, root};
+use crate::support::{corpus_dir, fixture, root, Rng};
 use sipdiag::analysis::Analysis;
 use sipdiag::diagnose::Options;
 use sipdiag::export;
@@ -15,29 +15,6 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
-
-/// xorshift64* — enough randomness for property tests, reproducible by seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 fn walk(p: &Path, out: &mut Vec<PathBuf>) {
     if p.is_dir() {
