@@ -1028,7 +1028,7 @@ mod tests {
         let mut out = vec![DiagnosisLink::default()];
         for (i, t) in texts.iter().enumerate() {
             let s = |k: usize| texts[(i + k) % texts.len()].to_string();
-            let o = |k: usize| (k % 2 == 0).then(|| s(k));
+            let o = |k: usize| k.is_multiple_of(2).then(|| s(k));
             out.push(DiagnosisLink {
                 verdict: t.to_string(),
                 profile: o(i),
