@@ -256,25 +256,23 @@ impl Packed {
         let head = Report::build_head(&analysis);
         let fits = u32::try_from(input.len()).is_ok();
         let base = input.as_ptr() as usize;
-        // where each message's text is in the input, `None` for a rebuilt text
-        let at = |i: usize| -> Option<u32> {
-            let text: &str = &analysis.item(&analysis.messages[i]).text;
+        let n = analysis.messages.len();
+        // one pass: where each message's text is in the input (`sliced`), `false` for a rebuilt text
+        let mut refs = Vec::new();
+        let mut sliced = vec![false; n];
+        for (i, m) in analysis.messages.iter().enumerate() {
+            let text: &str = &analysis.item(m).text;
             let off = (text.as_ptr() as usize).wrapping_sub(base);
             let inside = fits && off <= input.len() && text.len() <= input.len() - off;
-            (inside && input.get(off..off + text.len()) == Some(text)).then_some(off as u32)
-        };
-        let n = analysis.messages.len();
-        let mut refs = Vec::new();
-        for i in 0..n {
-            if let Some(off) = at(i) {
-                let len = analysis.item(&analysis.messages[i]).text.len() as u32;
-                refs.extend([i as u32, off, len]);
+            if inside && input.get(off..off + text.len()) == Some(text) {
+                refs.extend([i as u32, off as u32, text.len() as u32]);
+                sliced[i] = true;
             }
         }
         // the report is written one message at a time: its messages never all exist at once
         let report = super::wire::encode_streamed(&head, n, |i| {
             let mut m = Report::message(&analysis, i, Detail::Summary);
-            if at(i).is_none() {
+            if !sliced[i] {
                 m.text = Some(analysis.item(&analysis.messages[i]).text.to_string());
             }
             m
