@@ -41,19 +41,23 @@ step "peers: corpus and Rust parsers (benches/peers, cargo build --release)"
 step "peers: sipdiag as wasm (wasm-bindgen, wasm-opt)"
 eval "$(bash scripts/tools.sh web | tail -1)"
 wasm_ok=1
-for variant in release wasm-z; do
+for variant in release wasm-z wasm-s; do
   (cd "$peers" && cargo build -p sipdiag-peers-wasm --profile "$variant" --target wasm32-unknown-unknown) || wasm_ok=0
 done
 if [ $wasm_ok = 1 ]; then
   w="$target/wasm32-unknown-unknown"
-  rm -rf "$out/wasm-node" "$out/wasm-node-z" "$out/wasm-web"
+  rm -rf "$out/wasm-node" "$out/wasm-node-z" "$out/wasm-node-s" "$out/wasm-web" "$out/wasm-web-s"
   wasm-bindgen --target nodejs --out-dir "$out/wasm-node" "$w/release/sipdiag_peers_wasm.wasm"
   wasm-bindgen --target nodejs --out-dir "$out/wasm-node-z" "$w/wasm-z/sipdiag_peers_wasm.wasm"
+  wasm-bindgen --target nodejs --out-dir "$out/wasm-node-s" "$w/wasm-s/sipdiag_peers_wasm.wasm"
   wasm-bindgen --target web --out-dir "$out/wasm-web" "$w/release/sipdiag_peers_wasm.wasm"
-  # as Trunk does for the page: -Oz for the shipped build; -O3 for the speed build
+  wasm-bindgen --target web --out-dir "$out/wasm-web-s" "$w/wasm-s/sipdiag_peers_wasm.wasm"
+  # as Trunk does: -Oz for a size-first build, -O3 for the others (the worker ships opt-level 3 + -O3)
   wasm-opt -O3 "$out/wasm-node/sipdiag_peers_wasm_bg.wasm" -o "$out/wasm-node/sipdiag_peers_wasm_bg.wasm"
   wasm-opt -O3 "$out/wasm-web/sipdiag_peers_wasm_bg.wasm" -o "$out/wasm-web/sipdiag_peers_wasm_bg.wasm"
   wasm-opt -Oz "$out/wasm-node-z/sipdiag_peers_wasm_bg.wasm" -o "$out/wasm-node-z/sipdiag_peers_wasm_bg.wasm"
+  wasm-opt -O3 "$out/wasm-node-s/sipdiag_peers_wasm_bg.wasm" -o "$out/wasm-node-s/sipdiag_peers_wasm_bg.wasm"
+  wasm-opt -O3 "$out/wasm-web-s/sipdiag_peers_wasm_bg.wasm" -o "$out/wasm-web-s/sipdiag_peers_wasm_bg.wasm"
   # wasm SIMD (memchr's simd128 path): other RUSTFLAGS, so its own target folder
   if (cd "$peers" && RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$target/simd128" \
       cargo build -p sipdiag-peers-wasm --release --target wasm32-unknown-unknown); then

@@ -23,7 +23,7 @@ eval "$(bash scripts/tools.sh all | tail -1)"
 if [ -f tests/web.rs ]; then
   step "wasm tests in headless Chromium (wasm-bindgen-test)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
-    cargo test --locked --target wasm32-unknown-unknown --test web
+    cargo test --locked --target wasm32-unknown-unknown --features in-page --test web
 fi
 
 if [ -f scripts/e2e.sh ]; then

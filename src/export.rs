@@ -260,6 +260,11 @@ pub struct Ticket {
     pub window: TraceWindow,
     /// Where to send it, when the provider profile says.
     pub send_to: Option<String>,
+    /// Which of `fields` hold what the user types (workspace id, trunk id, symptom), so a
+    /// ticket made once can take new typing ([`Ticket::fill`]).
+    pub typed: [Option<u32>; 3],
+    /// The symptom shown when the user typed none (the title of the symptom picked, if any).
+    pub symptom_default: String,
 }
 
 /// Escalation-checklist fields by kind, matched against the knowledge base's checklist ids.
@@ -277,36 +282,35 @@ pub fn ticket(a: &Analysis<'_>, options: &Options, input: &TicketInput) -> Ticke
     let call = input.call.or_else(|| failing_call(a));
     let call_out = call.and_then(|c| report.calls.get(c as usize));
     let verdict = verdict(&report);
-    let symptom = if !input.description.trim().is_empty() {
-        input.description.trim().to_string()
-    } else {
-        options.symptom.as_deref().map(|s| crate::kb::symptom(s).map_or(s, |x| x.title).to_string()).unwrap_or_default()
-    };
-    let mut values: Vec<(usize, String)> = vec![
-        (0, input.workspace_id.trim().to_string()),
-        (1, input.trunk_id.trim().to_string()),
-        (2, call_out.map(|c| c.call_id.clone()).unwrap_or_default()),
-        (3, symptom),
-    ];
+    let symptom_default = options
+        .symptom
+        .as_deref()
+        .map(|s| crate::kb::symptom(s).map_or(s, |x| x.title).to_string())
+        .unwrap_or_default();
+    let call_id = call_out.map(|c| c.call_id.clone()).unwrap_or_default();
     let mut fields = Vec::new();
-    let mut used = [false; 5];
+    let mut at: [Option<u32>; 4] = [None; 4];
     // The knowledge base's checklist decides labels and order when it has one.
     for e in crate::kb::ESCALATION {
         let id = e.id.to_ascii_lowercase();
         match FIELD_KEYS.iter().position(|(k, _, _)| id.contains(k)) {
-            Some(4) => used[4] = true,
-            Some(k) if !used[k] => {
-                used[k] = true;
-                let v = values.iter().find(|(i, _)| *i == k).map(|(_, v)| v.clone()).unwrap_or_default();
-                fields.push((e.label.to_string(), v, e.hint.to_string()));
+            // the trace is the ticket's own section, not a field
+            Some(4) => {}
+            Some(k) if at[k].is_none() => {
+                at[k] = Some(fields.len() as u32);
+                fields.push((e.label.to_string(), String::new(), e.hint.to_string()));
             }
             _ => fields.push((e.label.to_string(), String::new(), e.hint.to_string())),
         }
     }
-    for (k, v) in values.drain(..) {
-        if !used[k] {
-            fields.push((FIELD_KEYS[k].1.to_string(), v, FIELD_KEYS[k].2.to_string()));
+    for (k, slot) in at.iter_mut().enumerate() {
+        if slot.is_none() {
+            *slot = Some(fields.len() as u32);
+            fields.push((FIELD_KEYS[k].1.to_string(), String::new(), FIELD_KEYS[k].2.to_string()));
         }
+    }
+    if let Some(i) = at[2] {
+        fields[i as usize].1 = call_id;
     }
     if let Some(c) = call_out {
         if let Some(t) = &c.first_time {
@@ -346,7 +350,10 @@ pub fn ticket(a: &Analysis<'_>, options: &Options, input: &TicketInput) -> Ticke
         findings,
         window: trace_window(a, call, WINDOW_SECONDS),
         send_to,
+        typed: [at[0], at[1], at[3]],
+        symptom_default,
     }
+    .filled(input)
 }
 
 const FILL_IN: &str = "(fill in)";
@@ -388,6 +395,22 @@ fn window_heading(w: &TraceWindow) -> String {
 }
 
 impl Ticket {
+    /// The ticket with what the user typed in its fields (trimmed); an empty symptom falls back
+    /// to the symptom picked.
+    pub fn filled(mut self, input: &TicketInput) -> Ticket {
+        let symptom = match input.description.trim() {
+            "" => self.symptom_default.clone(),
+            d => d.to_string(),
+        };
+        let values = [input.workspace_id.trim().to_string(), input.trunk_id.trim().to_string(), symptom];
+        for (slot, v) in self.typed.iter().zip(values) {
+            if let Some(f) = slot.and_then(|i| self.fields.get_mut(i as usize)) {
+                f.1 = v;
+            }
+        }
+        self
+    }
+
     /// The ticket as Markdown (for ticket systems and chat tools that render it).
     pub fn markdown(&self) -> String {
         use std::fmt::Write;

@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
-//!   cargo test --target wasm32-unknown-unknown --test web
+//!   cargo test --target wasm32-unknown-unknown --features in-page --test web
 //! ```
+//!
+//! The runner serves no worker module, so the `in-page` feature lets the app analyse on its own
+//! thread here; the end-to-end tests (tests/e2e) drive the built page with its worker.
 //!
 //! Each test mounts the whole app in a fresh element with empty storage, drives it through the
 //! DOM like a user would, and checks the DOM contracts (`textarea#trace-input`, `[data-cause]`,

@@ -7,11 +7,14 @@
 //   worker (sw.js) that keeps the page working offline.
 // - In a dedicated worker (`new Worker(thisFile, { type: 'module' })`): waits for
 //   `{ boot: { js, wasm } }`, loads the worker's own glue and module (sipdiag-worker.js and
-//   sipdiag-worker_bg.wasm, src/bin/worker.rs; fetched only when the first job needs them), then
+//   sipdiag-worker_bg.wasm, src/bin/worker.rs), then
 //   runs each job
 //   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/bin/worker.rs)
 //   and posts `{ id, stage }` while working and `{ id, report, refs, ms, mem }` or `{ id, error }`
-//   at the end.
+//   at the end; a share panel question `{ id, text, share }` goes through `sipdiag_worker_share`
+//   and is answered `{ id, prepared }` or `{ id, error }`. When the module cannot be loaded, every
+//   job is answered `{ id, unavailable: true, error }`. The page starts this worker as soon as it
+//   is up, so the module is ready when the first input arrives.
 'use strict';
 
 if (typeof document === 'undefined') {
@@ -22,13 +25,18 @@ if (typeof document === 'undefined') {
     if (d.boot) {
       ready = import(d.boot.js).then(async (m) => {
         const exports = await m.default({ module_or_path: d.boot.wasm });
-        return { job: m.sipdiag_worker_job, memory: exports.memory };
+        return { job: m.sipdiag_worker_job, share: m.sipdiag_worker_share, memory: exports.memory };
       });
       return;
     }
     if (!ready) return;
     ready.then((m) => {
       if (broken) throw new Error('the analysis module stopped earlier');
+      if (d.share) {
+        const prepared = m.share(d.text, d.share);
+        self.postMessage({ id: d.id, prepared }, [prepared.buffer]);
+        return;
+      }
       const stage = (s) => self.postMessage({ id: d.id, stage: s });
       const t0 = performance.now();
       const out = m.job(d.text ?? null, d.bytes ?? null, d.profile || '', d.symptom || '', d.pbx || '', stage);
@@ -37,6 +45,10 @@ if (typeof document === 'undefined') {
       // mem: the worker's wasm memory after the job (it only grows: the peak), for measuring.
       const mem = m.memory.buffer.byteLength;
       self.postMessage({ id: d.id, report, refs, ms: performance.now() - t0, mem }, [report.buffer, refs.buffer]);
+    }, (err) => {
+      // The module could not be loaded (offline before the first visit cached it, blocked):
+      // the page stops using workers and says so.
+      self.postMessage({ id: d.id, unavailable: true, error: String((err && err.message) || err) });
     }).catch((err) => {
       // A trap (out of memory) leaves the module unusable: say so; the page starts a new worker.
       broken = true;

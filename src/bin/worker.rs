@@ -1,14 +1,15 @@
 //! The analysis worker's wasm module. Trunk builds this binary for wasm32 with the `worker`
 //! profile (speed first, `opt-level = 3`), apart from the page's size-first module: the page
-//! loads it into a dedicated web worker the first time a job needs one (a large input or a
-//! capture file), so its bytes are not part of the page's first load. It holds the same core
-//! as the page plus what only the worker does: the capture reader and the report encoder
-//! (`sipdiag::view::worker::Packed`). Natively it only explains.
+//! starts it in a dedicated web worker once it is up, and every analysis runs here — text and
+//! captures, and the share panel's links, redaction and exports. The page's own module has no
+//! analysis code, which keeps its first load small. Natively it only explains.
 //!
 //! The page's side and the message protocol are in `src/ui/worker.rs`; www/boot.js is the
-//! worker script that loads this module and calls [`sipdiag_worker_job`].
+//! worker script that loads this module and calls [`sipdiag_worker_job`] and
+//! [`sipdiag_worker_share`].
 #[cfg(target_arch = "wasm32")]
 mod job {
+    use sipdiag::view::wire;
     use sipdiag::view::worker::{analyse, options_from_parts, Input, Packed, Stage};
     use wasm_bindgen::prelude::*;
 
@@ -42,6 +43,17 @@ mod job {
         out.push(&js_sys::Uint8Array::from(&packed.report[..]));
         out.push(&js_sys::Uint32Array::from(&packed.refs[..]));
         out
+    }
+
+    /// Prepares the share panel for `text` (called by www/boot.js): `ask` is an encoded
+    /// `ShareAsk`, the answer an encoded `Prepared` (`sipdiag::view::wire`); empty when the
+    /// question cannot be read.
+    #[wasm_bindgen]
+    pub fn sipdiag_worker_share(text: String, ask: Vec<u8>) -> Vec<u8> {
+        match wire::decode_ask(&ask) {
+            Some(ask) => wire::encode_prepared(&ask.prepare(&text)),
+            None => Vec::new(),
+        }
     }
 }
 

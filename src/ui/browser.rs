@@ -62,6 +62,13 @@ impl Drop for Timeout {
     }
 }
 
+impl Timeout {
+    /// Lets the timer fire although nothing holds its handle (its closure stays allocated).
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
 /// Calls `f` once after `ms` milliseconds, unless the returned handle is dropped first.
 pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) -> Option<Timeout> {
     let closure = Closure::once_aborting(f);
@@ -305,8 +312,9 @@ pub fn standalone_svg(
     for a in ["class", "role"] {
         let _ = copy.remove_attribute(a);
     }
-    let width: f64 = svg.get_attribute("width")?.parse().ok()?;
-    let height: f64 = svg.get_attribute("height")?.parse().ok()?;
+    // whole pixels (src/ui/ladder.rs writes integers); read without a float parser
+    let width = f64::from(svg.get_attribute("width")?.parse::<u32>().ok()?);
+    let height = f64::from(svg.get_attribute("height")?.parse::<u32>().ok()?);
     let bg = background
         .and_then(|b| w.get_computed_style(b).ok().flatten())
         .and_then(|cs| cs.get_property_value("background-color").ok())

@@ -180,7 +180,7 @@ pub fn input_panel(p: &InputProps) -> Html {
         Callback::from(move |_| d.emit(Action::ToggleSymptoms))
     };
     let empty = p.text.trim().is_empty() && p.capture.is_none();
-    let size_mb = format!("{:.1} MB", p.text.len() as f64 / 1_048_576.0);
+    let size_mb = crate::view::format::megabytes(p.text.len());
     let hidden_note = match &p.source {
         Source::File(name) => format!("{name} ({size_mb}) is loaded and analysed below. It is too large to show here; type or paste to replace it."),
         _ => format!("Your last input ({size_mb}) was restored and analysed below. It is too large to show here; type or paste to replace it."),

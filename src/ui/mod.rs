@@ -1,8 +1,8 @@
 //! The Yew single-page app (wasm32 only). One `Reducible` page state (`crate::view::state`) with
 //! an `Action` enum; components render props and dispatch actions through `Callback`s; side
 //! effects (analysis after a pause, storage, clipboard, scrolling) run in `use_effect_with`;
-//! browser APIs live in [`browser`]. The analysis is one call, [`run_analysis`], so it can move
-//! into a web worker without touching the components.
+//! browser APIs live in [`browser`]. Every analysis runs in the analysis worker ([`worker`]),
+//! which the page starts as soon as it is mounted.
 //!
 //! DOM hooks are contracts (tests and users rely on them): `textarea#trace-input`,
 //! `[data-cause]` (findings in rank order), `[data-call-id]`, `svg[data-ladder]`,
@@ -22,8 +22,6 @@ mod share;
 mod symptoms;
 pub mod worker;
 
-use crate::diagnose::Options;
-use crate::report::Report;
 use crate::view::state::{Action, Shared, Source, State};
 use crate::view::worker::JobEvent;
 use std::rc::Rc;
@@ -40,11 +38,6 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         Rc::new(Rc::unwrap_or_clone(self).apply(action))
     }
-}
-
-/// The analysis the page runs (one function: the seam for a web worker).
-pub fn run_analysis(text: &str, options: &Options) -> Report {
-    crate::view::analyse(text, options)
 }
 
 /// Mounts the app on `<body>`.
@@ -74,6 +67,8 @@ pub fn app() -> Html {
         share::on_load(s)
     });
     let dispatch = state.dispatcher().to_callback();
+    // The analysis worker's module loads while the user reads or pastes.
+    use_effect_with((), |_| worker::warm());
 
     // Analyse after a pause in typing (at once for examples, files and restored input); keep
     // what was pasted across reloads.
@@ -91,8 +86,8 @@ pub fn app() -> Html {
                 browser::save(browser::KEY_INPUT, &text);
             }
             let delay = if typed { DEBOUNCE_MS } else { 0 };
-            // Large inputs go to the analysis worker (`worker::run`); the job is cancelled when
-            // the input changes again.
+            // The analysis worker does the job (`worker::run`); the job is cancelled when the
+            // input changes again.
             let job: Rc<std::cell::RefCell<Option<worker::Job>>> = Rc::default();
             let slot = job.clone();
             let timer = browser::set_timeout(delay, move || {

@@ -327,11 +327,15 @@ fn copy(text: String, what: &'static str, dispatch: Callback<Action>) {
     });
 }
 
+/// What the share panel shows: the worker's answer for a question, or why there is none.
+type Made = (PrepKey, Result<Shared<Prepared>, String>);
+
 #[function_component(SharePanel)]
 fn share_panel(p: &ShareProps) -> Html {
-    let prepared: UseStateHandle<Option<(PrepKey, Shared<Prepared>)>> = use_state(|| None);
+    let prepared: UseStateHandle<Option<Made>> = use_state(|| None);
     let key: PrepKey = (p.rev, p.options.clone(), p.selected_call, p.selected_msg, p.form.link_key());
-    // Make the links after the panel is drawn (large traces take a moment).
+    // The analysis worker makes the links, the redaction and the exports (the page's module has
+    // no analysis code); the panel is drawn meanwhile.
     {
         let prepared = prepared.clone();
         let text = p.text.clone();
@@ -340,26 +344,35 @@ fn share_panel(p: &ShareProps) -> Html {
         let form = p.form.clone();
         use_effect_with(key.clone(), move |key| {
             let key = key.clone();
-            let timer = browser::set_timeout(0, move || {
-                let input = if capture { vs::capture_text(&report) } else { text.to_string() };
-                let sel = Selection { call: key.2, message: key.3 };
-                let made = vs::prepare(&input, &key.1, sel, &browser::page_base(), &form);
-                prepared.set(Some((key, Shared::new(made))));
-            });
-            move || drop(timer)
+            let input: Rc<str> = if capture { Rc::from(vs::capture_text(&report)) } else { text };
+            let sel = Selection { call: key.2, message: key.3 };
+            let ask = vs::ShareAsk::new(&key.1, sel, &browser::page_base(), &form);
+            let job = super::worker::share(input, ask, move |made| prepared.set(Some((key, made.map(Shared::new)))));
+            move || drop(job)
         });
     }
     let url_ref = use_node_ref();
     let d = p.dispatch.clone();
     let share = |a: ShareAction| Action::Share(a);
     let ready = prepared.as_ref().is_some_and(|(k, _)| *k == key);
-    let Some((_, prep)) = prepared.as_ref() else {
-        return html! {
-            <section id="share-panel" class="share-panel" aria-labelledby="share-title" data-ready="false">
-                <h2 id="share-title" class="share-title">{"Share and export"}</h2>
-                <p class="muted">{"Making the link\u{2026}"}</p>
-            </section>
-        };
+    let prep = match prepared.as_ref() {
+        Some((_, Ok(prep))) => prep,
+        Some((_, Err(why))) if ready => {
+            return html! {
+                <section id="share-panel" class="share-panel" aria-labelledby="share-title" data-ready="false">
+                    <h2 id="share-title" class="share-title">{"Share and export"}</h2>
+                    <p class="banner banner-alert" role="alert">{why.clone()}</p>
+                </section>
+            };
+        }
+        _ => {
+            return html! {
+                <section id="share-panel" class="share-panel" aria-labelledby="share-title" data-ready="false">
+                    <h2 id="share-title" class="share-title">{"Share and export"}</h2>
+                    <p class="muted">{"Making the link\u{2026}"}</p>
+                </section>
+            };
+        }
     };
     let prep = prep.clone();
     let chosen = prep.chosen(p.form.kind).cloned();
@@ -526,10 +539,9 @@ fn share_panel(p: &ShareProps) -> Html {
     let ticket_action = |markdown: bool, download: bool| {
         let d = d.clone();
         let prep = prep.clone();
-        let options = p.options.clone();
         let form = p.form.clone();
         Callback::from(move |_| {
-            let t = vs::ticket(&prep.text, &options, prep.call, &form);
+            let t = prep.ticket.clone().filled(&form.ticket_input(prep.call));
             let (body, ext, mime) =
                 if markdown { (t.markdown(), "md", "text/markdown") } else { (t.text(), "txt", "text/plain") };
             if download {
@@ -576,9 +588,8 @@ fn share_panel(p: &ShareProps) -> Html {
     let call_action = {
         let d = d.clone();
         let prep = prep.clone();
-        let options = p.options.clone();
         Callback::from(move |_| {
-            let Some(text) = prep.call.and_then(|c| vs::call_trace(&prep.text, &options, c)) else {
+            let Some(text) = prep.call_trace.clone() else {
                 d.emit(Action::Flash("There is no call to export.".into()));
                 return;
             };

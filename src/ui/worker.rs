@@ -1,19 +1,24 @@
 //! Analysis off the page's thread: a dedicated web worker running the worker's own wasm module
-//! (`src/bin/worker.rs`: the same core plus the capture reader and the report encoder, built
-//! for speed; www/boot.js starts it the first time a job needs it). The page posts the input
-//! and gets the [`Report`] back, so a 20 MB log never freezes the page; while it works the
-//! worker says which [`Stage`] it is at. Small text inputs (under [`WORKER_MIN`]) are analysed
-//! in place; captures always go to the worker (the page's module has no capture reader). Where
-//! a worker cannot be started (an old browser, the wasm tests) text jobs run in place too, after
-//! the page had a chance to paint "Analysing…", and captures get a message saying so.
+//! (`src/bin/worker.rs`: the core — ingest, parser, calls, diagnosis, knowledge base — plus the
+//! capture reader, redaction, links and exports, built for speed). The page's own module has none
+//! of that: it renders what the worker sends back. [`warm`] starts the worker as soon as the page
+//! is up, so its module loads while the user reads or pastes; the page posts each input and gets
+//! the [`Report`] back, and the share panel posts its [`ShareAsk`] and gets a [`Prepared`] back.
+//! A 20 MB log never freezes the page; while it works the worker says which [`Stage`] it is at.
+//!
+//! Where a worker cannot start (an old browser, workers turned off) the page says so. Built with
+//! the `in-page` feature (the wasm tests, which have no worker module to load), jobs run on the
+//! page's thread instead, after the page had a chance to paint "Analysing…".
 //!
 //! # Using it (for every part of the page that analyses something)
 //!
 //! Call [`run`] with a [`JobInput`]: `JobInput::Text` for pasted or decoded text,
 //! `JobInput::Bytes` for file bytes — a pcap/pcapng capture, or a text file in an encoding the
-//! page should work out (UTF-16 with a byte order mark, Latin-1). Keep the returned [`Job`]:
+//! worker should work out (UTF-16 with a byte order mark, Latin-1). Keep the returned [`Job`]:
 //! dropping it cancels the job (a job still running in the worker stops the worker; the next job
 //! starts a fresh one). One job runs at a time; starting another cancels the one before.
+//! [`share`] works the same way for the share panel, except that dropping its [`ShareJob`] only
+//! forgets the answer (preparing a link is quick; the worker is kept).
 //!
 //! # The protocol (page ⇄ worker, `postMessage`)
 //!
@@ -25,11 +30,16 @@
 //!   (a [`Packed`] report: `report` a `Uint8Array`, `refs` a `Uint32Array`; `mem` the worker's
 //!   wasm memory in bytes, left in `window.sipdiagBoot.workerMemory` for measuring, as are the
 //!   worker's `ms` in `workerMs` and the page's read-back time in `readBackMs`) or
-//!   `{ id, error }`.
+//!   `{ id, error }`; `{ id, unavailable, error }` when the worker could not load its module.
+//! - page → worker: `{ id, text, share }` (`share`: an encoded [`ShareAsk`], `crate::view::wire`);
+//!   worker → page: `{ id, prepared }` (an encoded [`Prepared`], without the text the page has)
+//!   or `{ id, error }`.
 
 use crate::diagnose::Options;
 use crate::report::Report;
-use crate::view::worker::{self as job, Input, Packed, Stage, CAPTURE_NEEDS_WORKER, WORKER_MIN};
+use crate::view::share::{Prepared, ShareAsk};
+use crate::view::wire;
+use crate::view::worker::{self as job, Packed, Stage, PROGRESS_MIN};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -68,13 +78,39 @@ impl Drop for Job {
     }
 }
 
+/// A share panel question under way; dropping it forgets the answer.
+pub struct ShareJob {
+    id: u32,
+    _inline: Option<super::browser::Timeout>,
+}
+
+impl Drop for ShareJob {
+    fn drop(&mut self) {
+        SHARE.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.as_ref().is_some_and(|p| p.id == self.id) {
+                *p = None;
+            }
+        });
+    }
+}
+
 struct Pending {
     id: u32,
     input: JobInput,
+    /// For the job on the page's thread (the `in-page` feature).
+    #[cfg_attr(not(feature = "in-page"), allow(dead_code))]
     options: Options,
     t0: f64,
     on_stage: Rc<dyn Fn(Stage)>,
     done: Box<dyn FnOnce(Outcome)>,
+}
+
+struct SharePending {
+    id: u32,
+    text: Rc<str>,
+    ask: ShareAsk,
+    done: Box<dyn FnOnce(Result<Prepared, String>)>,
 }
 
 struct Client {
@@ -86,63 +122,98 @@ struct Client {
 thread_local! {
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    static SHARE: RefCell<Option<SharePending>> = const { RefCell::new(None) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-    /// Set when a worker could not be started: every later job runs in place.
+    /// Set when a worker could not be started: later jobs do not try again.
     static NO_WORKER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Starts a job. `on_stage` hears the stages (only for jobs that go to the worker); `done` gets
-/// the outcome once, unless the job is dropped first.
+fn next_id() -> u32 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1).max(1));
+        id
+    })
+}
+
+/// Starts the worker now (its module loads in the background), unless it runs already.
+pub fn warm() {
+    if !NO_WORKER.with(Cell::get) {
+        let _ = client();
+    }
+}
+
+/// Starts a job. `on_stage` hears the stages of inputs of [`PROGRESS_MIN`] bytes and more;
+/// `done` gets the outcome once, unless the job is dropped first.
 pub fn run(
     input: JobInput,
     options: &Options,
     on_stage: impl Fn(Stage) + 'static,
     done: impl FnOnce(Outcome) + 'static,
 ) -> Job {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id.wrapping_add(1).max(1));
-        id
-    });
+    let id = next_id();
     let t0 = super::browser::now_ms();
-    let capture = matches!(&input, JobInput::Bytes(b) if crate::pcap::is_capture(b));
-    let in_place = (input.len() < WORKER_MIN && !capture) || NO_WORKER.with(Cell::get);
     cancel_pending();
-    if !in_place {
-        if let Some(worker) = client() {
-            let on_stage: Rc<dyn Fn(Stage)> = Rc::new(on_stage);
-            let pending = Pending {
-                id,
-                input: input.clone(),
-                options: options.clone(),
-                t0,
-                on_stage: on_stage.clone(),
-                done: Box::new(done),
-            };
+    let progress = input.len() >= PROGRESS_MIN;
+    let on_stage: Rc<dyn Fn(Stage)> = if progress { Rc::new(on_stage) } else { Rc::new(|_| {}) };
+    let pending = Pending { id, input, options: options.clone(), t0, on_stage, done: Box::new(done) };
+    let worker = if NO_WORKER.with(Cell::get) { None } else { client() };
+    if let Some(worker) = worker {
+        (pending.on_stage)(Stage::Reading);
+        if post(&worker, id, &pending.input, options).is_ok() {
             PENDING.with(|p| *p.borrow_mut() = Some(pending));
-            on_stage(Stage::Reading);
-            if post(&worker, id, &input, options).is_ok() {
-                return Job { id, _inline: None };
-            }
-            // Could not post: take the job back and run it here.
-            NO_WORKER.with(|n| n.set(true));
-            drop_client();
-            return match take_pending(id) {
-                Some(p) => in_place_job(id, input, options.clone(), p.done),
-                None => Job { id, _inline: None },
-            };
+            return Job { id, _inline: None };
         }
+        NO_WORKER.with(|n| n.set(true));
+        drop_client();
     }
-    in_place_job(id, input, options.clone(), Box::new(done))
+    Job { id, _inline: without_worker(pending) }
 }
 
-/// Runs a job on this thread after the page had a moment to paint.
-fn in_place_job(id: u32, input: JobInput, options: Options, done: Box<dyn FnOnce(Outcome)>) -> Job {
-    let t = super::browser::set_timeout(0, move || {
-        let t0 = super::browser::now_ms();
-        done(analyse_here(&input, &options).map(|r| (r, super::browser::now_ms() - t0)));
-    });
-    Job { id, _inline: t }
+/// Asks the worker to prepare the share panel for `text`; `done` gets the answer once, unless
+/// the [`ShareJob`] is dropped first. A newer question replaces an older one.
+pub fn share(text: Rc<str>, ask: ShareAsk, done: impl FnOnce(Result<Prepared, String>) + 'static) -> ShareJob {
+    let id = next_id();
+    let pending = SharePending { id, text, ask, done: Box::new(done) };
+    let worker = if NO_WORKER.with(Cell::get) { None } else { client() };
+    if let Some(worker) = worker {
+        if post_share(&worker, &pending).is_ok() {
+            SHARE.with(|p| *p.borrow_mut() = Some(pending));
+            return ShareJob { id, _inline: None };
+        }
+        NO_WORKER.with(|n| n.set(true));
+        drop_client();
+    }
+    ShareJob { id, _inline: share_without_worker(pending) }
+}
+
+/// A job when there is no worker: on this thread with the `in-page` feature, else a message.
+fn without_worker(p: Pending) -> Option<super::browser::Timeout> {
+    super::browser::set_timeout(0, move || {
+        #[cfg(feature = "in-page")]
+        {
+            let t0 = super::browser::now_ms();
+            let input = match &p.input {
+                JobInput::Text(t) => job::Input::Text(t),
+                JobInput::Bytes(b) => job::Input::Bytes(b),
+            };
+            let outcome = job::analyse_in_page(input, &p.options)
+                .ok_or_else(|| job::CAPTURE_NEEDS_WORKER.to_string())
+                .map(|r| (r, super::browser::now_ms() - t0));
+            (p.done)(outcome);
+        }
+        #[cfg(not(feature = "in-page"))]
+        (p.done)(Err(job::NEEDS_WORKER.to_string()));
+    })
+}
+
+fn share_without_worker(p: SharePending) -> Option<super::browser::Timeout> {
+    super::browser::set_timeout(0, move || {
+        #[cfg(feature = "in-page")]
+        (p.done)(Ok(p.ask.prepare(&p.text)));
+        #[cfg(not(feature = "in-page"))]
+        (p.done)(Err(job::NEEDS_WORKER.to_string()));
+    })
 }
 
 fn post(worker: &web_sys::Worker, id: u32, input: &JobInput, options: &Options) -> Result<(), JsValue> {
@@ -163,6 +234,16 @@ fn post(worker: &web_sys::Worker, id: u32, input: &JobInput, options: &Options) 
     set("symptom", &JsValue::from_str(&symptom))?;
     set("pbx", &JsValue::from_str(&pbx))?;
     worker.post_message_with_transfer(&msg, &transfer)
+}
+
+fn post_share(worker: &web_sys::Worker, p: &SharePending) -> Result<(), JsValue> {
+    let msg = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &JsValue::from_str(k), v).map(|_| ());
+    set("id", &JsValue::from(p.id))?;
+    set("text", &JsValue::from_str(&p.text))?;
+    let ask = js_sys::Uint8Array::from(&wire::encode_ask(&p.ask)[..]);
+    set("share", &ask)?;
+    worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&ask.buffer()))
 }
 
 /// The worker, started on first use; `None` when the page cannot start one.
@@ -191,7 +272,7 @@ fn start_worker() -> Option<web_sys::Worker> {
     let worker = web_sys::Worker::new_with_options(&url, &opts).ok()?;
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_e: web_sys::Event| {
-        // The worker script failed (it could not load): finish the job here and stop trying.
+        // The worker script failed (it could not load): finish what waits and stop trying.
         NO_WORKER.with(|n| n.set(true));
         drop_client();
         fail_over();
@@ -222,6 +303,18 @@ fn take_pending(id: u32) -> Option<Pending> {
     })
 }
 
+/// The pending share question, when it has this id.
+fn take_share(id: u32) -> Option<SharePending> {
+    SHARE.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.as_ref().is_some_and(|p| p.id == id) {
+            p.take()
+        } else {
+            None
+        }
+    })
+}
+
 fn on_message(e: web_sys::MessageEvent) {
     let data = e.data();
     let Some(id) = get(&data, "id").as_f64().map(|f| f as u32) else { return };
@@ -232,6 +325,17 @@ fn on_message(e: web_sys::MessageEvent) {
         }
         return;
     }
+    if get(&data, "unavailable").is_truthy() {
+        // The worker runs but could not load its module: finish what waits without it.
+        NO_WORKER.with(|n| n.set(true));
+        drop_client();
+        fail_over();
+        return;
+    }
+    if let Some(s) = take_share(id) {
+        on_share_answer(s, &data);
+        return;
+    }
     let Some(p) = take_pending(id) else { return };
     // The worker's memory after the job (its peak: wasm memory never shrinks), for measuring.
     let boot = get(&js_sys::global(), "sipdiagBoot");
@@ -240,7 +344,7 @@ fn on_message(e: web_sys::MessageEvent) {
         let _ = js_sys::Reflect::set(&boot, &"workerMs".into(), &get(&data, "ms"));
     }
     if let Some(err) = get(&data, "error").as_string() {
-        drop_client();
+        restart();
         (p.done)(Err(format!(
             "The analysis stopped before it finished ({err}). The input may be too large for this \
              browser tab: try a shorter excerpt of the log."
@@ -267,19 +371,31 @@ fn on_message(e: web_sys::MessageEvent) {
     (p.done)(outcome);
 }
 
-/// The worker failed to load: run the pending job here instead.
-fn fail_over() {
-    let Some(p) = PENDING.with(|p| p.borrow_mut().take()) else { return };
-    (p.done)(analyse_here(&p.input, &p.options).map(|r| (r, super::browser::now_ms() - p.t0)));
+fn on_share_answer(s: SharePending, data: &JsValue) {
+    if let Some(err) = get(data, "error").as_string() {
+        restart();
+        (s.done)(Err(format!("The link could not be made ({err}).")));
+        return;
+    }
+    let bytes = get(data, "prepared").dyn_into::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+    (s.done)(
+        wire::decode_prepared(&bytes, &s.text).ok_or_else(|| "The link could not be made. Try again.".to_string()),
+    );
 }
 
-/// A job on the page's own thread: text, or bytes decoded as text; a capture needs the worker.
-fn analyse_here(input: &JobInput, options: &Options) -> Result<Report, String> {
-    let input = match input {
-        JobInput::Text(t) => Input::Text(t),
-        JobInput::Bytes(b) => Input::Bytes(b),
-    };
-    job::analyse_in_page(input, options).ok_or_else(|| CAPTURE_NEEDS_WORKER.to_string())
+/// The worker failed to load: finish what waits without it.
+fn fail_over() {
+    if let Some(p) = PENDING.with(|p| p.borrow_mut().take()) {
+        // the timer is not kept: the job has no handle to hold it
+        if let Some(t) = without_worker(p) {
+            t.forget();
+        }
+    }
+    if let Some(s) = SHARE.with(|p| p.borrow_mut().take()) {
+        if let Some(t) = share_without_worker(s) {
+            t.forget();
+        }
+    }
 }
 
 fn drop_client() {
@@ -288,16 +404,35 @@ fn drop_client() {
     }
 }
 
-/// A pending job is dropped: stop the worker when it is busy with that job.
+/// Stops the worker (busy with a job no longer wanted, or broken) and starts a fresh one; a share
+/// question still waiting goes to the new worker.
+fn restart() {
+    drop_client();
+    let waiting = SHARE.with(|p| p.borrow_mut().take());
+    if let Some(s) = waiting {
+        let _ = share_again(s);
+    }
+}
+
+fn share_again(s: SharePending) -> Option<()> {
+    let worker = client()?;
+    post_share(&worker, &s).ok()?;
+    SHARE.with(|p| *p.borrow_mut() = Some(s));
+    Some(())
+}
+
+/// A pending job is dropped. A large one may keep the worker busy for seconds: stop the worker.
+/// A small one is simply forgotten (its answer is ignored), so a worker still loading its module
+/// is not thrown away while the user types.
 fn cancel(id: u32) {
-    if take_pending(id).is_some() {
-        drop_client();
+    if take_pending(id).is_some_and(|p| p.input.len() >= PROGRESS_MIN) {
+        restart();
     }
 }
 
 fn cancel_pending() {
-    if PENDING.with(|p| p.borrow_mut().take()).is_some() {
-        drop_client();
+    if PENDING.with(|p| p.borrow_mut().take()).is_some_and(|p| p.input.len() >= PROGRESS_MIN) {
+        restart();
     }
 }
 
@@ -322,11 +457,11 @@ pub fn job_note(p: &JobNoteProps) -> Html {
         };
     }
     let Some(stage) = p.stage else { return html! {} };
-    let mb = p.size as f64 / 1_048_576.0;
+    let mb = crate::view::format::megabytes(p.size);
     html! {
         <div class="job-progress" role="status" aria-live="polite" data-stage={stage.id()}>
             <progress aria-label="Analysis progress"></progress>
-            <span>{format!("{} ({mb:.1} MB) The page stays usable meanwhile.", stage.words())}</span>
+            <span>{format!("{} ({mb}) The page stays usable meanwhile.", stage.words())}</span>
         </div>
     }
 }

@@ -182,6 +182,13 @@ pub fn format_label(id: &str) -> String {
     crate::ingest::Format::ALL.iter().find(|f| f.id() == id).map_or_else(|| id.to_string(), |f| f.label().to_string())
 }
 
+/// A size in megabytes with one decimal (`1.5 MB`), by integer arithmetic (the page's module
+/// then carries no float formatting).
+pub fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes as u128 * 10 + 524_288) / 1_048_576;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
 /// Plural helper: `1 message`, `3 messages`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -194,6 +201,24 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn megabytes_with_one_decimal() {
+        for (bytes, want) in [
+            (0, "0.0 MB"),
+            (52_428, "0.0 MB"),
+            (52_429, "0.1 MB"),
+            (1_048_576, "1.0 MB"),
+            (1_572_864, "1.5 MB"),
+            (20 * 1_048_576 - 1, "20.0 MB"),
+            (usize::MAX, "17592186044416.0 MB"),
+        ] {
+            assert_eq!(megabytes(bytes), want, "{bytes}");
+            if bytes < 1 << 40 {
+                assert_eq!(megabytes(bytes), format!("{:.1} MB", bytes as f64 / 1_048_576.0), "as floats round it");
+            }
+        }
+    }
 
     #[test]
     fn clocks_and_durations() {

@@ -214,7 +214,7 @@ impl ShareForm {
         (self.redact, self.ips, self.numbers, self.credentials, self.hosts.clone())
     }
 
-    fn ticket_input(&self, call: Option<u32>) -> TicketInput {
+    pub fn ticket_input(&self, call: Option<u32>) -> TicketInput {
         TicketInput {
             workspace_id: self.workspace_id.clone(),
             trunk_id: self.trunk_id.clone(),
@@ -248,6 +248,61 @@ pub struct Prepared {
     pub call_lines: Vec<u32>,
     /// The input lines a diagnosis-only link quotes.
     pub evidence_lines: Vec<u32>,
+    /// The support-ticket report about `call`, before the user's typing ([`Ticket::filled`]).
+    pub ticket: Ticket,
+    /// The input lines of `call` (the call export).
+    pub call_trace: Option<String>,
+}
+
+/// What the share panel asks for: the page's options, selection and address and the form's link
+/// choices. The analysis worker prepares it ([`ShareAsk::prepare`]); it crosses as bytes
+/// (`super::wire`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShareAsk {
+    pub profile: String,
+    pub symptom: String,
+    pub pbx: String,
+    pub call: Option<u32>,
+    pub message: Option<u32>,
+    pub base: String,
+    pub redact: bool,
+    pub ips: bool,
+    pub numbers: bool,
+    pub credentials: bool,
+    pub hosts: Vec<String>,
+}
+
+impl ShareAsk {
+    pub fn new(options: &Options, sel: Selection, base: &str, form: &ShareForm) -> ShareAsk {
+        let [profile, symptom, pbx] = super::worker::options_parts(options);
+        ShareAsk {
+            profile,
+            symptom,
+            pbx,
+            call: sel.call,
+            message: sel.message,
+            base: base.to_string(),
+            redact: form.redact,
+            ips: form.ips,
+            numbers: form.numbers,
+            credentials: form.credentials,
+            hosts: form.hosts.clone(),
+        }
+    }
+
+    /// [`prepare`] for `input`.
+    pub fn prepare(&self, input: &str) -> Prepared {
+        let options = super::worker::options_from_parts(self.profile.clone(), self.symptom.clone(), self.pbx.clone());
+        let form = ShareForm {
+            redact: self.redact,
+            ips: self.ips,
+            numbers: self.numbers,
+            credentials: self.credentials,
+            hosts: self.hosts.clone(),
+            ..ShareForm::default()
+        };
+        prepare(input, &options, Selection { call: self.call, message: self.message }, &self.base, &form)
+    }
 }
 
 /// Builds the links (and the redaction) for `input` as the page shows it. `sel` holds indexes
@@ -277,6 +332,8 @@ pub fn prepare(input: &str, options: &Options, sel: Selection, base: &str, form:
     evidence_lines.dedup();
     let redacted_report = redacted.as_ref().map(|_| Rc::new(Report::build(&a, Detail::Full)));
     let call_id = call.and_then(|c| a.calls.calls.get(c as usize)).map(|c| c.call_id.clone());
+    let ticket = export::ticket(&a, options, &TicketInput { call, ..TicketInput::default() });
+    let call_trace = call.filter(|&c| (c as usize) < ncalls).map(|c| export::filtered_trace(&a, c));
     Prepared {
         text: text.clone(),
         redacted,
@@ -288,6 +345,8 @@ pub fn prepare(input: &str, options: &Options, sel: Selection, base: &str, form:
         call_id,
         call_lines,
         evidence_lines,
+        ticket,
+        call_trace,
     }
 }
 
@@ -443,21 +502,6 @@ pub fn preview(r: &Redacted, only: Option<&[u32]>, max_lines: usize) -> Preview 
 // ---------------------------------------------------------------------------------------------
 // Exports
 // ---------------------------------------------------------------------------------------------
-
-/// The support-ticket report for `text` (the shared text: redacted when redaction is on).
-pub fn ticket(text: &str, options: &Options, call: Option<u32>, form: &ShareForm) -> Ticket {
-    let ingested = crate::ingest(text);
-    let a = Analysis::new(&ingested, options);
-    let call = call.filter(|&c| (c as usize) < a.calls.calls.len());
-    export::ticket(&a, options, &form.ticket_input(call))
-}
-
-/// The input lines of one call of `text`, `None` for an unknown call.
-pub fn call_trace(text: &str, options: &Options, call: u32) -> Option<String> {
-    let ingested = crate::ingest(text);
-    let a = Analysis::new(&ingested, options);
-    ((call as usize) < a.calls.calls.len()).then(|| export::filtered_trace(&a, call))
-}
 
 /// A download's file name: `sipdiag-<what>[-<call id>].<ext>`, the Call-ID cut to letters,
 /// digits, `-` and `_` (at most 24), so it is a safe name on every system.
@@ -1138,14 +1182,18 @@ mod tests {
         let text = sample("register-401").unwrap().text;
         let r = analyse(text, &Options::default());
         let f = form().apply(ShareAction::WorkspaceId("ws-42".into())).apply(ShareAction::TrunkId("trunk-7".into()));
-        let t = ticket(text, &Options::default(), None, &f);
+        let p = prepare(text, &Options::default(), Selection::default(), "", &f);
+        let t = p.ticket.clone().filled(&f.ticket_input(p.call));
         let md = t.markdown();
         assert!(md.contains("ws-42") && md.contains("trunk-7"), "{md}");
         assert!(md.contains(&r.calls[0].call_id));
         assert!(t.text().contains("ws-42"));
-        let lines = call_trace(text, &Options::default(), 0).unwrap();
+        assert!(!p.ticket.markdown().contains("ws-42"), "prepared before the typing");
+        let lines = p.call_trace.as_deref().unwrap();
         assert!(lines.contains(&r.calls[0].call_id));
-        assert_eq!(call_trace(text, &Options::default(), 99), None);
+        assert_eq!(p.call, Some(0));
+        // the worker's way gives the same
+        assert_eq!(ShareAsk::new(&Options::default(), Selection::default(), "", &f).prepare(text), p);
         for (what, id, ext, want) in [
             ("ticket", Some("a84b4c76e66710@pc33.example.com"), "md", "sipdiag-ticket-a84b4c76e66710-pc33-exam.md"),
             ("ladder", None, "svg", "sipdiag-ladder.svg"),

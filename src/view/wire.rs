@@ -1,6 +1,7 @@
-//! How a [`Report`] crosses from the analysis worker to the page: compact bytes (variable-length
-//! integers, length-prefixed UTF-8, fields in declaration order), written by the worker's module
-//! and read by the page's. Both modules are built from the same source at the same time, so this
+//! How a [`Report`] crosses from the analysis worker to the page, and the share panel's question
+//! ([`ShareAsk`]) and answer ([`Prepared`]) cross between them: compact bytes (variable-length
+//! integers, length-prefixed UTF-8, fields in declaration order), written by one module and read
+//! by the other. Both modules are built from the same source at the same time, so this
 //! encoding carries no version and is never stored or shared; the public, versioned form of a
 //! report is its JSON (docs/JSON.md).
 //!
@@ -12,13 +13,21 @@
 //! does not compile. Reading never panics and never trusts a length: counts are checked against
 //! the bytes left.
 
+use crate::export::{Ticket, TraceWindow};
+use crate::permalink::{Fit, ShareKind, ShareOption};
+use crate::redact::{Kind, Mark, Redacted, Replacement};
 use crate::report::{
     CallOut, CaptureOut, EvidenceOut, FindingOut, MediaOut, MessageOut, PartialOut, ProblemOut, Report, StreamOut,
     VerdictOut,
 };
+use crate::view::share::{Prepared, ShareAsk};
+use std::rc::Rc;
 
 /// The first byte of an encoded report.
 const TAG: u8 = 0xD1;
+/// The first byte of an encoded [`ShareAsk`] and of an encoded [`Prepared`].
+const ASK_TAG: u8 = 0xA5;
+const PREPARED_TAG: u8 = 0xB7;
 
 /// Where encoded bytes go: a buffer, or a counter that only measures.
 trait Out {
@@ -180,6 +189,67 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
+impl<T: Wire> Wire for Rc<T> {
+    fn write(&self, o: &mut impl Out) {
+        (**self).write(o);
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        T::read(i).map(Rc::new)
+    }
+}
+
+impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
+    fn write(&self, o: &mut impl Out) {
+        self.0.write(o);
+        self.1.write(o);
+        self.2.write(o);
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        Some((A::read(i)?, B::read(i)?, C::read(i)?))
+    }
+}
+
+impl<T: Wire + Copy + Default, const N: usize> Wire for [T; N] {
+    fn write(&self, o: &mut impl Out) {
+        for v in self {
+            v.write(o);
+        }
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        let mut out = [T::default(); N];
+        for v in &mut out {
+            *v = T::read(i)?;
+        }
+        Some(out)
+    }
+}
+
+/// Implements [`Wire`] for a field-less enum from the list of all its variants (written as their
+/// place in the list). The `match` names every variant, so one added and forgotten here does not
+/// compile.
+macro_rules! wire_enum {
+    ($($t:ident { $($v:ident),* $(,)? })*) => {$(
+        impl Wire for $t {
+            fn write(&self, o: &mut impl Out) {
+                const ALL: &[$t] = &[$($t::$v),*];
+                match self { $($t::$v)|* => {} }
+                let at = ALL.iter().position(|v| v == self).unwrap_or(0);
+                o.put(&[at as u8]);
+            }
+            fn read(i: &mut In<'_>) -> Option<Self> {
+                const ALL: &[$t] = &[$($t::$v),*];
+                ALL.get(usize::from(i.byte()?)).copied()
+            }
+        }
+    )*};
+}
+
+wire_enum! {
+    ShareKind { Trace, Call, Diagnosis }
+    Fit { Safe, Long, TooLong }
+    Kind { Ipv4, Ipv6, Number, User, Name, Host, Credential, Secret }
+}
+
 /// Implements [`Wire`] for a struct from the list of all its fields.
 macro_rules! wire {
     ($($t:ident { $($f:ident),* $(,)? })*) => {$(
@@ -220,17 +290,113 @@ wire! {
     ProblemOut { kind, description, line, message }
     EvidenceOut { message, line, label, excerpt }
     FindingOut { cause, title, severity, confidence, explanation, evidence, fixes, checks, call, confirm }
+    ShareAsk { profile, symptom, pbx, call, message, base, redact, ips, numbers, credentials, hosts }
+    ShareOption { kind, url, fit }
+    Replacement { original, replacement, kind, count }
+    Mark { start, end, kind }
+    Redacted { text, replacements, marks, lengths_adjusted }
+    TraceWindow { text, first_line, last_line, whole, center }
+    Ticket { subject, fields, verdict, findings, window, send_to, typed, symptom_default }
+}
+
+/// [`Prepared`] without its `text`, which is the redacted text when redaction is on and else the
+/// input the page already holds ([`decode_prepared`] takes it back from there).
+impl Wire for Prepared {
+    fn write(&self, o: &mut impl Out) {
+        let Prepared {
+            text: _,
+            redacted,
+            redacted_report,
+            hosts,
+            options,
+            recommended,
+            call,
+            call_id,
+            call_lines,
+            evidence_lines,
+            ticket,
+            call_trace,
+        } = self;
+        redacted.write(o);
+        redacted_report.write(o);
+        hosts.write(o);
+        options.write(o);
+        recommended.and_then(|r| u32::try_from(r).ok()).write(o);
+        call.write(o);
+        call_id.write(o);
+        call_lines.write(o);
+        evidence_lines.write(o);
+        ticket.write(o);
+        call_trace.write(o);
+    }
+    fn read(i: &mut In<'_>) -> Option<Self> {
+        let redacted: Option<Redacted> = Wire::read(i)?;
+        Some(Prepared {
+            text: redacted.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
+            redacted,
+            redacted_report: Wire::read(i)?,
+            hosts: Wire::read(i)?,
+            options: Wire::read(i)?,
+            recommended: Option::<u32>::read(i)?.map(|r| r as usize),
+            call: Wire::read(i)?,
+            call_id: Wire::read(i)?,
+            call_lines: Wire::read(i)?,
+            evidence_lines: Wire::read(i)?,
+            ticket: Wire::read(i)?,
+            call_trace: Wire::read(i)?,
+        })
+    }
+}
+
+/// `v` as bytes after `tag`, in a buffer of exactly their size.
+fn seal<T: Wire>(tag: u8, v: &T) -> Vec<u8> {
+    let mut n = Count(1);
+    v.write(&mut n);
+    let mut out = Vec::with_capacity(n.0);
+    out.push(tag);
+    v.write(&mut out);
+    out
+}
+
+/// What [`seal`] wrote with `tag`; `None` for anything else.
+fn open<T: Wire>(tag: u8, bytes: &[u8]) -> Option<T> {
+    let (&t, rest) = bytes.split_first()?;
+    if t != tag {
+        return None;
+    }
+    let mut i = In { b: rest };
+    let v = T::read(&mut i)?;
+    i.b.is_empty().then_some(v)
+}
+
+/// The share panel's question to the worker, as bytes.
+pub fn encode_ask(ask: &ShareAsk) -> Vec<u8> {
+    seal(ASK_TAG, ask)
+}
+
+/// The question [`encode_ask`] wrote.
+pub fn decode_ask(bytes: &[u8]) -> Option<ShareAsk> {
+    open(ASK_TAG, bytes)
+}
+
+/// The worker's answer to a [`ShareAsk`], as bytes (the input's text left out).
+pub fn encode_prepared(p: &Prepared) -> Vec<u8> {
+    seal(PREPARED_TAG, p)
+}
+
+/// The answer [`encode_prepared`] wrote, for `input` (the text the question was about).
+pub fn decode_prepared(bytes: &[u8], input: &str) -> Option<Prepared> {
+    let mut p: Prepared = open(PREPARED_TAG, bytes)?;
+    if p.redacted.is_none() {
+        p.text = input.to_string();
+    }
+    Some(p)
 }
 
 /// `report` as bytes, in a buffer of exactly their size (counted first, so no doubling growth
 /// leaves a larger block behind in the worker's memory).
 pub fn encode(report: &Report) -> Vec<u8> {
-    let mut n = Count(1);
-    report.write(&mut n);
-    let mut out = Vec::with_capacity(n.0);
-    out.push(TAG);
-    report.write(&mut out);
-    out
+    seal(TAG, report)
 }
 
 /// What [`encode`] writes for `head` (a report whose `messages` are left out) with `n` messages
@@ -278,13 +444,7 @@ pub fn encode_streamed(head: &Report, n: usize, mut message: impl FnMut(usize) -
 /// The report [`encode`] wrote; `None` for bytes that are not one (cut short, altered, or with
 /// bytes left over).
 pub fn decode(bytes: &[u8]) -> Option<Report> {
-    let (&tag, rest) = bytes.split_first()?;
-    if tag != TAG {
-        return None;
-    }
-    let mut i = In { b: rest };
-    let r = Report::read(&mut i)?;
-    i.b.is_empty().then_some(r)
+    open(TAG, bytes)
 }
 
 #[cfg(test)]
@@ -323,6 +483,48 @@ mod tests {
             assert_eq!(bytes, encode(&r));
             assert_eq!(bytes.len(), bytes.capacity());
         }
+    }
+
+    #[test]
+    fn share_questions_and_answers_come_back_equal() {
+        use crate::permalink::Selection;
+        use crate::view::share::{ShareAction, ShareForm};
+        let plain = ShareForm::default();
+        let redacting =
+            plain.clone().apply(ShareAction::Redact(true)).apply(ShareAction::Host("example.com".into(), true));
+        let options = Options { profile: Some("generic".into()), symptom: None, pbx: Some("freepbx".into()) };
+        for s in SAMPLES {
+            for (form, sel) in
+                [(&plain, Selection::default()), (&redacting, Selection { call: Some(0), message: Some(1) })]
+            {
+                let ask = ShareAsk::new(&options, sel, "https://h/app/", form);
+                let bytes = encode_ask(&ask);
+                assert_eq!(decode_ask(&bytes).as_ref(), Some(&ask));
+                let p = ask.prepare(s.text);
+                let bytes = encode_prepared(&p);
+                assert_eq!(bytes.len(), bytes.capacity(), "sized exactly");
+                assert_eq!(decode_prepared(&bytes, s.text).as_ref(), Some(&p), "{}", s.id);
+                assert_eq!(decode(&bytes), None, "not a report");
+                assert_eq!(decode_ask(&bytes), None, "not a question");
+                for cut in (0..bytes.len()).step_by(13) {
+                    assert_eq!(decode_prepared(&bytes[..cut], s.text), None, "cut at {cut}");
+                }
+            }
+        }
+        // a redacted answer carries its text; a plain one takes the input back
+        let p = ShareAsk::new(&options, Selection::default(), "", &redacting).prepare(SAMPLES[0].text);
+        assert!(p.redacted.is_some() && p.text != SAMPLES[0].text);
+        assert_eq!(decode_prepared(&encode_prepared(&p), "other").unwrap().text, p.text);
+    }
+
+    #[test]
+    fn enums_refuse_unknown_places() {
+        for (b, want) in [(0u8, Some(ShareKind::Trace)), (2, Some(ShareKind::Diagnosis)), (3, None), (0xff, None)] {
+            assert_eq!(ShareKind::read(&mut In { b: &[b] }), want);
+        }
+        let mut b = Vec::new();
+        Kind::Secret.write(&mut b);
+        assert_eq!(Kind::read(&mut In { b: &b }), Some(Kind::Secret));
     }
 
     #[test]

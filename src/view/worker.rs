@@ -9,7 +9,8 @@
 //! copy ([`Packed::unpack`]).
 //!
 //! `crate::ui::worker` is the page's side; the worker's side is its own wasm module
-//! (`src/bin/worker.rs`, built for speed), loaded the first time a job needs it.
+//! (`src/bin/worker.rs`, built for speed), started as soon as the page is up. Every analysis
+//! runs there; the page's own module holds no analysis code.
 
 use super::state::State;
 use crate::diagnose::Options;
@@ -19,9 +20,9 @@ use crate::report::Report;
 /// size in memory; past this a tab can run out of memory.
 pub const MAX_INPUT: usize = 200 * 1024 * 1024;
 
-/// Inputs smaller than this are analysed on the page's own thread: quicker than a round trip
-/// to the worker, and too small to freeze anything.
-pub const WORKER_MIN: usize = 256 * 1024;
+/// Inputs from this size show a progress line while the worker analyses them (smaller ones are
+/// back before it would be seen), and a newer input stops the worker busy with one.
+pub const PROGRESS_MIN: usize = 256 * 1024;
 
 /// What one job analyses: pasted or decoded text, or the bytes of a file (a pcap/pcapng
 /// capture, or a text file in an unknown encoding).
@@ -106,9 +107,8 @@ pub fn decode(bytes: Vec<u8>) -> String {
     }
 }
 
-/// What the page analyses on its own thread: text, or file bytes decoded as text. `None` for a
-/// capture: the capture reader lives only in the worker's module (`src/bin/worker.rs`), which
-/// keeps it out of the page's first load.
+/// What the page analyses on its own thread where it has no worker (built with the `in-page`
+/// feature: the wasm tests): text, or file bytes decoded as text. `None` for a capture.
 pub fn analyse_in_page(input: Input<'_>, options: &Options) -> Option<Report> {
     match input {
         Input::Text(t) => Some(super::analyse(t, options)),
@@ -116,6 +116,11 @@ pub fn analyse_in_page(input: Input<'_>, options: &Options) -> Option<Report> {
         Input::Bytes(b) => Some(super::analyse(&decode(b.to_vec()), options)),
     }
 }
+
+/// The words for any input when the page's analysis worker could not start.
+pub const NEEDS_WORKER: &str = "The analysis runs in a web worker, which this browser could not start (an old \
+    browser, or workers turned off). Open this page in a current Chrome, Edge, Firefox or Safari, or run the \
+    command line tool `sipdiag` on the trace. What you pasted is kept.";
 
 /// The words for a capture the page cannot read because its worker could not start.
 pub const CAPTURE_NEEDS_WORKER: &str = "Capture files are read by the page's analysis worker, which this browser \

@@ -154,6 +154,39 @@ describe('input', () => {
     }
   });
 
+  test('the analysis worker starts with the page and does every analysis; without it the page says so and keeps the text', async () => {
+    const text = fs.readFileSync(path.join(ROOT, 'www', 'examples', 'capacity-503.txt'), 'utf8');
+    let b = await open();
+    try {
+      await b.page.goto(BASE);
+      // the worker's module is fetched before any input arrives
+      for (let i = 0; i < 150 && !b.requests.some((u) => /sipdiag-worker_bg\.wasm$/.test(u)); i++) await b.page.waitForTimeout(100);
+      assert.ok(b.requests.some((u) => /sipdiag-worker_bg\.wasm$/.test(u)), `the worker's module was not fetched: ${b.requests.join(' ')}`);
+      await b.page.fill('#trace-input', text);
+      await analysed(b.page);
+      assert.equal((await b.page.$$('[data-call-id]')).length, 2);
+      assert.ok(await b.page.evaluate(() => window.sipdiagBoot.workerMemory > 0), 'a small paste is analysed in the worker');
+    } finally {
+      await b.close();
+    }
+    b = await open();
+    try {
+      await b.page.route(/sipdiag-worker/, (r) => r.abort());
+      await b.page.goto(BASE);
+      await b.page.fill('#trace-input', text);
+      const alert = await b.page.waitForSelector('[data-notice="failed"][role="alert"]', { timeout: 15000 });
+      assert.match(await alert.textContent(), /web worker.*sipdiag/s);
+      assert.equal(await textareaValue(b.page), text.replace(/\r\n/g, '\n'));
+      // the next input gets the same message at once, and the page still answers
+      await b.page.fill('#trace-input', text + '\n');
+      await b.page.waitForSelector('[data-notice="failed"][role="alert"]');
+      await b.page.click('#symptom-toggle');
+      await b.page.waitForSelector('#symptoms');
+    } finally {
+      await b.close();
+    }
+  });
+
   test('dropping a text file loads and analyses it', async () => {
     const text = fs.readFileSync(path.join(ROOT, 'www', 'examples', 'codec-488.txt'), 'utf8');
     const b = await open();

@@ -216,9 +216,10 @@ for (const [name, note, parse] of js.filter(([name]) => wanted(name))) {
 
 // sipdiag as wasm, in node
 const variants = [
-  ['wasm-node', 'O3', 'opt-level 3'],
+  ['wasm-node', 'O3', 'opt-level 3 (as the analysis worker ships)'],
   ['wasm-node-simd', 'O3+simd128', 'opt-level 3, -C target-feature=+simd128'],
-  ['wasm-node-z', 'z', 'opt-level z (as the page ships)'],
+  ['wasm-node-z', 'z', 'opt-level z (size first)'],
+  ['wasm-node-s', 's', 'opt-level s (between size and speed)'],
 ];
 for (const [variant, short, label] of variants) {
   if (!wanted('sipdiag wasm')) continue;

@@ -50,9 +50,10 @@ function treeCpuMs() {
   return ms;
 }
 
-const page = `<!doctype html><meta charset="utf-8"><title>sipdiag wasm bench</title>
+// one page per build: `pkg` is the folder of its wasm-bindgen output
+const pageFor = (pkg) => `<!doctype html><meta charset="utf-8"><title>sipdiag wasm bench</title>
 <script type="module">
-import init, { parse_all, Corpus } from './pkg/sipdiag_peers_wasm.js';
+import init, { parse_all, Corpus } from './${pkg}/sipdiag_peers_wasm.js';
 await init();
 const text = await (await fetch('/corpus.sip')).text();
 const offsets = new Uint32Array((await (await fetch('/corpus.idx')).text()).trim().split('\\n')
@@ -67,50 +68,57 @@ window.pass = (kind) => {
 window.ready = true;
 </script>`;
 
+// the build the analysis worker ships (opt-level 3) and a smaller one (opt-level s)
+const builds = [['wasm-web', 'O3'], ['wasm-web-s', 's']].filter(([pkg]) => existsSync(path.join(dir, pkg)));
 const files = {
-  '/index.html': [page, 'text/html'],
   '/corpus.sip': [readFileSync(path.join(dir, 'corpus.sip')), 'text/plain; charset=utf-8'],
   '/corpus.idx': [readFileSync(path.join(dir, 'corpus.idx')), 'text/plain'],
-  '/pkg/sipdiag_peers_wasm.js': [readFileSync(path.join(dir, 'wasm-web', 'sipdiag_peers_wasm.js')), 'text/javascript'],
-  '/pkg/sipdiag_peers_wasm_bg.wasm': [readFileSync(path.join(dir, 'wasm-web', 'sipdiag_peers_wasm_bg.wasm')), 'application/wasm'],
 };
+for (const [pkg] of builds) {
+  files[`/${pkg}.html`] = [pageFor(pkg), 'text/html'];
+  files[`/${pkg}/sipdiag_peers_wasm.js`] = [readFileSync(path.join(dir, pkg, 'sipdiag_peers_wasm.js')), 'text/javascript'];
+  files[`/${pkg}/sipdiag_peers_wasm_bg.wasm`] = [readFileSync(path.join(dir, pkg, 'sipdiag_peers_wasm_bg.wasm')), 'application/wasm'];
+}
 
 const { chromium } = playwright();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
-  const p = await browser.newPage();
-  await p.route('http://bench.invalid/**', (route) => {
-    const f = files[new URL(route.request().url()).pathname];
-    if (!f) return route.fulfill({ status: 404, body: '' });
-    return route.fulfill({ status: 200, body: f[0], contentType: f[1] });
-  });
-  await p.goto('http://bench.invalid/index.html');
-  await p.waitForFunction(() => window.ready, null, { timeout: 300_000 });
   const bytes = files['/corpus.sip'][0].length;
   const version = browser.version();
   const rows = [];
-  for (const [kind, label, note] of [
-    ['copied', 'text copied in', 'parse_all(text, offsets) in the page'],
-    ['kept', 'text in wasm', 'Corpus.parse_all() in the page, text already in wasm memory'],
-  ]) {
-    let r;
-    for (let i = 0; i < 2; i++) r = await p.evaluate((k) => window.pass(k), kind); // warm-up
-    const walls = [];
-    const c0 = treeCpuMs();
-    for (let i = 0; i < iters; i++) {
-      r = await p.evaluate((k) => window.pass(k), kind);
-      walls.push(r.ms);
-    }
-    const cpu = (treeCpuMs() - c0) / iters;
-    walls.sort((a, b) => a - b);
-    const wall = walls[walls.length >> 1];
-    const ms = cpu > 0 ? cpu : wall;
-    rows.push({
-      name: `sipdiag wasm/Chromium ${version.split('.')[0]} O3 (${label})`, kind: 'wasm',
-      note: `${note}; CPU time of Chromium's processes (mean of ${iters}), wall time in the page ${wall.toFixed(1)} ms (median)`,
-      typed: true, mbps: bytes / 1e6 / (ms / 1000), msgs_per_s: r.messages / (ms / 1000), cpu_ms: cpu, wall_ms: wall,
-      messages: r.messages, bytes, correct: null, unparsed: null, wrong: '', digest52: r.digest,
+  for (const [pkg, opt] of builds) {
+    const p = await browser.newPage();
+    await p.route('http://bench.invalid/**', (route) => {
+      const f = files[new URL(route.request().url()).pathname];
+      if (!f) return route.fulfill({ status: 404, body: '' });
+      return route.fulfill({ status: 200, body: f[0], contentType: f[1] });
     });
+    await p.goto(`http://bench.invalid/${pkg}.html`);
+    await p.waitForFunction(() => window.ready, null, { timeout: 300_000 });
+    for (const [kind, label, note] of [
+      ['copied', 'text copied in', 'parse_all(text, offsets) in the page'],
+      ['kept', 'text in wasm', 'Corpus.parse_all() in the page, text already in wasm memory'],
+    ]) {
+      let r;
+      for (let i = 0; i < 2; i++) r = await p.evaluate((k) => window.pass(k), kind); // warm-up
+      const walls = [];
+      const c0 = treeCpuMs();
+      for (let i = 0; i < iters; i++) {
+        r = await p.evaluate((k) => window.pass(k), kind);
+        walls.push(r.ms);
+      }
+      const cpu = (treeCpuMs() - c0) / iters;
+      walls.sort((a, b) => a - b);
+      const wall = walls[walls.length >> 1];
+      const ms = cpu > 0 ? cpu : wall;
+      rows.push({
+        name: `sipdiag wasm/Chromium ${version.split('.')[0]} ${opt} (${label})`, kind: 'wasm',
+        note: `${note}; opt-level ${opt === 'O3' ? '3 (as the analysis worker ships)' : 's'}; CPU time of Chromium's processes (mean of ${iters}), wall time in the page ${wall.toFixed(1)} ms (median)`,
+        typed: true, mbps: bytes / 1e6 / (ms / 1000), msgs_per_s: r.messages / (ms / 1000), cpu_ms: cpu, wall_ms: wall,
+        messages: r.messages, bytes, correct: null, unparsed: null, wrong: '', digest52: r.digest,
+      });
+    }
+    await p.close();
   }
   console.log(`Chromium ${version}, ${rows[0].messages} messages, ${(bytes / 1e6).toFixed(2)} MB (${iters} runs after 2 warm-ups; CPU time of the browser's processes, mean)`);
   for (const x of rows) {
