@@ -7,28 +7,11 @@
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const e2e = require('./support.cjs');
 
-const { ROOT, DIST, open } = e2e;
-
-/** A server of its own (this test stops it), on a free port of 127.0.0.1. */
-async function serve() {
-  const server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('http.server did not start')), 10000);
-    server.stdout.on('data', (d) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
-  });
-  return { server, base: `http://127.0.0.1:${port}/` };
-}
+const { ROOT, DIST, open, serve } = e2e;
 
 describe('offline', () => {
   test('a second visit works with the network cut and the server gone', async (t) => {
@@ -75,6 +58,7 @@ describe('offline', () => {
       await b.page.fill('#trace-input', text);
       await e2e.analysed(b.page);
       assert.equal((await b.page.$$('[data-call-id]')).length, 2, 'analysed offline');
+      assert.ok(await b.page.evaluate(() => window.sipdiagBoot.workerMemory > 0), 'by the worker, its module from the cache');
       const found = await e2e.causes(b.page);
       assert.equal(found[0], 'capacity.concurrent_limit');
       // the examples are fetched beside the page: the cache has them too
@@ -82,7 +66,7 @@ describe('offline', () => {
       await b.page.waitForSelector('[data-sample="codec-488"][aria-pressed="true"]', { timeout: 20000 });
       await e2e.analysed(b.page);
       assert.equal((await e2e.causes(b.page))[0], 'media.codec_mismatch', 'an example opens offline');
-      // a large input still goes to the worker, which starts from the cache too
+      // a large input, taken whole from a paste, too
       await b.page.fill('#trace-input', ''); // a paste into an empty box takes a large input whole
       await b.page.evaluate((one) => {
         const dt = new DataTransfer();
@@ -91,7 +75,6 @@ describe('offline', () => {
       }, fs.readFileSync(path.join(ROOT, 'www', 'examples', 'healthy-call.txt'), 'utf8'));
       await b.page.waitForFunction(() => /200 calls/.test(document.querySelector('.status').textContent), null, { timeout: 60000 })
         .catch(async (e) => { throw new Error(`${e.message}; status: ${await b.page.textContent('.status')}; page: ${(await b.page.textContent('main')).slice(0, 300)}`); });
-      assert.ok(await b.page.evaluate(() => window.sipdiagBoot.workerMemory > 0), 'the worker ran offline');
       assert.deepEqual(b.errors.filter((e) => !/integrity|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
       await e2e.shot(b.page, '90-offline.png');
     } finally {

@@ -35,22 +35,29 @@ function distFiles() {
   return set;
 }
 
-/** The page's address: E2E_URL, or dist/ served here on a free port of 127.0.0.1. */
-async function startServer() {
-  if (process.env.E2E_URL) return process.env.E2E_URL.replace(/\/?$/, '/');
+/** dist/ served on a free port of 127.0.0.1: `{ server, base }`; the caller stops `server`. */
+async function serve() {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no build in ${DIST}: run scripts/e2e.sh (it builds first)`);
-  server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
+  const proc = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', DIST, '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('http.server did not start')), 10000);
-    server.stdout.on('data', (d) => {
+    proc.stdout.on('data', (d) => {
       const m = /port (\d+)/.exec(String(d));
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    server.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
+    proc.on('exit', (c) => reject(new Error(`http.server exited with ${c}`)));
   });
-  return `http://127.0.0.1:${port}/`;
+  return { server: proc, base: `http://127.0.0.1:${port}/` };
+}
+
+/** The page's address: E2E_URL, or dist/ served here (stopped by `stop`). */
+async function startServer() {
+  if (process.env.E2E_URL) return process.env.E2E_URL.replace(/\/?$/, '/');
+  let base;
+  ({ server, base } = await serve());
+  return base;
 }
 
 /** Starts serving; `allowed` is null when the static files are unknown (E2E_URL without E2E_DIST). */
@@ -122,5 +129,5 @@ async function textareaValue(page) {
 
 module.exports = {
   ROOT, DIST, ART, CHROMIUM, ARGS,
-  start, stop, startServer, distFiles, open, assertOwnRequestsOnly, analysed, causes, shot, textareaValue,
+  start, stop, serve, startServer, distFiles, open, assertOwnRequestsOnly, analysed, causes, shot, textareaValue,
 };
