@@ -261,7 +261,7 @@ pub struct Ticket {
     /// Where to send it, when the provider profile says.
     pub send_to: Option<String>,
     /// Which of `fields` hold what the user types (workspace id, trunk id, symptom), so a
-    /// ticket made once can take new typing ([`Ticket::fill`]).
+    /// ticket made once can take new typing ([`Ticket::filled`]).
     pub typed: [Option<u32>; 3],
     /// The symptom shown when the user typed none (the title of the symptom picked, if any).
     pub symptom_default: String,

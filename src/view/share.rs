@@ -4,7 +4,10 @@
 //! lines, file names) and the read-only view of a diagnosis-only link. Pure: the link format,
 //! redaction and reports come from `crate::permalink`, `crate::redact` and `crate::export`;
 //! `crate::ui::share` renders what this computes and does the browser work (clipboard,
-//! downloads, the address bar, drawing the ladder).
+//! downloads, the address bar, drawing the ladder). What needs the core runs in the analysis
+//! worker: the panel sends a [`ShareAsk`] and gets back a [`Prepared`] ([`ShareAsk::prepare`]),
+//! links, redaction preview, ticket and call export included, so the page's module needs none
+//! of the core.
 
 use crate::diagnose::Options;
 use crate::export::{self, Ticket, TicketInput};

@@ -872,6 +872,18 @@ fn ticket_follows_the_escalation_checklist() {
     let ws = labels.iter().position(|l| l.to_lowercase().contains("workspace")).unwrap();
     let tr = labels.iter().position(|l| l.to_lowercase().contains("trunk")).unwrap();
     assert!(ws < tr);
+    // made once before any typing (as the worker does for the share panel), then filled in:
+    // the same ticket; typing again replaces, and an empty symptom falls back to the one picked
+    let blank = export::ticket(&a, &opts, &export::TicketInput::default());
+    assert!(!blank.markdown().contains("ws-4711"));
+    assert_eq!(blank.clone().filled(&input), t);
+    let picked = Options { symptom: sipdiag::kb::SYMPTOMS.first().map(|s| s.id.to_string()), ..opts.clone() };
+    let with_symptom = export::ticket(&a, &picked, &input);
+    let retyped = with_symptom.filled(&export::TicketInput { description: " ".into(), ..input.clone() });
+    if let Some(s) = sipdiag::kb::SYMPTOMS.first() {
+        assert!(retyped.fields.iter().any(|(_, v, _)| v == s.title), "{:?}", retyped.fields);
+        assert!(!retyped.markdown().contains("Outbound calls fail after ringing once"));
+    }
     // Markdown fences outgrow backticks in the trace
     let tricky = format!("{text}\n```\n");
     let ing = ingest(&tricky);
