@@ -86,12 +86,7 @@ pub struct ShareJob {
 
 impl Drop for ShareJob {
     fn drop(&mut self) {
-        SHARE.with(|p| {
-            let mut p = p.borrow_mut();
-            if p.as_ref().is_some_and(|p| p.id == self.id) {
-                *p = None;
-            }
-        });
+        drop(take_share(self.id));
     }
 }
 
@@ -291,11 +286,11 @@ fn start_worker() -> Option<web_sys::Worker> {
     Some(worker)
 }
 
-/// The pending job, when it has this id.
-fn take_pending(id: u32) -> Option<Pending> {
-    PENDING.with(|p| {
+/// What `slot` holds, taken out when it has this id.
+fn take_with<T>(slot: &'static std::thread::LocalKey<RefCell<Option<T>>>, id: u32, id_of: fn(&T) -> u32) -> Option<T> {
+    slot.with(|p| {
         let mut p = p.borrow_mut();
-        if p.as_ref().is_some_and(|p| p.id == id) {
+        if p.as_ref().is_some_and(|x| id_of(x) == id) {
             p.take()
         } else {
             None
@@ -303,16 +298,14 @@ fn take_pending(id: u32) -> Option<Pending> {
     })
 }
 
+/// The pending job, when it has this id.
+fn take_pending(id: u32) -> Option<Pending> {
+    take_with(&PENDING, id, |p| p.id)
+}
+
 /// The pending share question, when it has this id.
 fn take_share(id: u32) -> Option<SharePending> {
-    SHARE.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.as_ref().is_some_and(|p| p.id == id) {
-            p.take()
-        } else {
-            None
-        }
-    })
+    take_with(&SHARE, id, |p| p.id)
 }
 
 fn on_message(e: web_sys::MessageEvent) {
