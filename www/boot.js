@@ -4,10 +4,10 @@
 // - In the page: reads the names of the wasm-bindgen glue and the wasm module from
 //   <meta name="sipdiag-app"> (Trunk writes it, see Trunk.toml `pattern_script`), starts the app,
 //   tells the app where this file is (it becomes the analysis worker), and registers the service
-//   worker (sw.js) that keeps the page working offline.
+//   worker (sw.js) that keeps the page working offline, once the analysis worker is ready.
 // - In a dedicated worker (`new Worker(thisFile, { type: 'module' })`): waits for
 //   `{ boot: { js, wasm } }`, loads the worker's own glue and module (sipdiag-worker.js and
-//   sipdiag-worker_bg.wasm, src/bin/worker.rs), then
+//   sipdiag-worker_bg.wasm, src/bin/worker.rs), says `{ ready: true }`, then
 //   runs each job
 //   `{ id, text | bytes, profile, symptom, pbx }` through `sipdiag_worker_job` (src/bin/worker.rs)
 //   and posts `{ id, stage }` while working and `{ id, report, refs, ms, mem }` or `{ id, error }`
@@ -27,6 +27,7 @@ if (typeof document === 'undefined') {
         const exports = await m.default({ module_or_path: d.boot.wasm });
         return { job: m.sipdiag_worker_job, share: m.sipdiag_worker_share, memory: exports.memory };
       });
+      ready.then(() => self.postMessage({ ready: true }), () => {});
       return;
     }
     if (!ready) return;
@@ -65,13 +66,23 @@ if (typeof document === 'undefined') {
     // The worker's module: Trunk names a worker's files after its binary (no hash).
     module: { js: abs('sipdiag-worker.js'), wasm: abs('sipdiag-worker_bg.wasm') },
   };
+  // The service worker copies every file of the page into its cache when it installs. On a first
+  // visit over a slow link that copy must not compete with the analysis worker's module, which
+  // the first diagnosis waits for: the app calls boot.offline() once the worker has its module
+  // (or could not load it); 30 s is the latest.
+  let registered = false;
+  boot.offline = () => {
+    if (registered) return;
+    registered = true;
+    if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+      navigator.serviceWorker.register(abs('sw.js')).catch(() => {});
+    }
+  };
+  setTimeout(boot.offline, 30000);
   window.sipdiagBoot = boot;
   import(boot.js).then((m) => m.default({ module_or_path: boot.wasm })).then((exports) => {
     // The page's wasm memory, for measuring (tests/e2e/big.test.cjs); the worker's peak is
     // left in boot.workerMemory after each job.
     boot.memory = exports.memory;
-    if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
-      navigator.serviceWorker.register(abs('sw.js')).catch(() => {});
-    }
   });
 }

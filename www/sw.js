@@ -15,7 +15,9 @@ const CACHE = 'sipdiag-' + VERSION;
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((c) => c.addAll(PRECACHE.map((p) => new Request(p, { cache: 'reload' }))))
+      // no-cache: asked of the server every time, but a file the page just downloaded comes
+      // back as "not modified" instead of a second copy of its bytes
+      .then((c) => c.addAll(PRECACHE.map((p) => new Request(p, { cache: 'no-cache' }))))
       .then(() => self.skipWaiting()),
   );
 });

@@ -26,6 +26,8 @@
 //!   glue and wasm file (`sipdiag-worker.js`, `sipdiag-worker_bg.wasm` beside the page).
 //! - page → worker: `{ id, text }` or `{ id, bytes }` (a `Uint8Array`, transferred), plus
 //!   `profile`, `symptom`, `pbx` (`""` = not set).
+//! - worker → page, once: `{ ready: true }` when its module is loaded (the page then lets the
+//!   service worker copy the page's files for offline use, `sipdiagBoot.offline()`).
 //! - worker → page: `{ id, stage }` (a [`Stage::id`]) while working; then `{ id, report, refs, ms }`
 //!   (a [`Packed`] report: `report` a `Uint8Array`, `refs` a `Uint32Array`; `mem` the worker's
 //!   wasm memory in bytes, left in `window.sipdiagBoot.workerMemory` for measuring, as are the
@@ -268,6 +270,7 @@ fn start_worker() -> Option<web_sys::Worker> {
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_e: web_sys::Event| {
         // The worker script failed (it could not load): finish what waits and stop trying.
+        allow_offline_copy();
         NO_WORKER.with(|n| n.set(true));
         drop_client();
         fail_over();
@@ -308,8 +311,22 @@ fn take_share(id: u32) -> Option<SharePending> {
     take_with(&SHARE, id, |p| p.id)
 }
 
+/// Lets www/boot.js register the service worker (`sipdiagBoot.offline()`): called once the
+/// worker has its module, or cannot have it, so the service worker's copy of the page's files
+/// does not compete with the worker's module on a first visit.
+fn allow_offline_copy() {
+    let boot = get(&js_sys::global(), "sipdiagBoot");
+    if let Ok(f) = get(&boot, "offline").dyn_into::<js_sys::Function>() {
+        let _ = f.call0(&boot);
+    }
+}
+
 fn on_message(e: web_sys::MessageEvent) {
     let data = e.data();
+    if get(&data, "ready").is_truthy() {
+        allow_offline_copy();
+        return;
+    }
     let Some(id) = get(&data, "id").as_f64().map(|f| f as u32) else { return };
     if let Some(stage) = get(&data, "stage").as_string() {
         let cb = PENDING.with(|p| p.borrow().as_ref().filter(|p| p.id == id).map(|p| p.on_stage.clone()));
@@ -320,6 +337,7 @@ fn on_message(e: web_sys::MessageEvent) {
     }
     if get(&data, "unavailable").is_truthy() {
         // The worker runs but could not load its module: finish what waits without it.
+        allow_offline_copy();
         NO_WORKER.with(|n| n.set(true));
         drop_client();
         fail_over();
